@@ -1,0 +1,87 @@
+/// The contact form as the website sends it, validated. Building one is the only way in:
+/// what passes here is trusted inside.
+public struct ContactForm: Sendable, Codable, Equatable {
+    public var name: String
+    public var email: String
+    public var phone: String?
+    public var message: String
+    public var callbackTime: String?
+    /// The banner's consent id, when the page sends it: links the request to the visitor's consent
+    /// history for access and erasure requests.
+    public var consentID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, email, phone, message
+        case callbackTime = "callback_time", consentID = "consent_id"
+    }
+
+    public static let limits = (name: 200, email: 254, phone: 40, message: 5000, callbackTime: 100)
+
+    /// Validates raw fields; every problem is reported with its field name.
+    public init(name: String?, email: String?, phone: String?, message: String?, callbackTime: String?,
+                privacyNoticeAccepted: Bool?, consentID: String? = nil) throws(ConsentError) {
+        var problems: [String: String] = [:]
+        func text(_ value: String?, _ field: String, max: Int, required: Bool, multiline: Bool = false) -> String? {
+            guard let raw = value else {
+                if required { problems[field] = "is required" }
+                return nil
+            }
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty {
+                if required { problems[field] = "must not be empty" }
+                return nil
+            }
+            if trimmed.count > max { problems[field] = "is longer than \(max) characters"; return nil }
+            let forbidden = trimmed.unicodeScalars.contains { s in
+                (s.value < 0x20 && !(multiline && (s == "\n" || s == "\r" || s == "\t"))) || s.value == 0x7f
+                    || (0x202a...0x202e).contains(s.value) || (0x2066...0x2069).contains(s.value)
+            }
+            if forbidden { problems[field] = "contains control characters"; return nil }
+            return trimmed
+        }
+        let name = text(name, "name", max: Self.limits.name, required: true)
+        let email = text(email, "email", max: Self.limits.email, required: true)
+        if let email, !Self.looksLikeEmail(email) {
+            problems["email"] = "is not an e-mail address (expected name@example.org)"
+        }
+        let phone = text(phone, "phone", max: Self.limits.phone, required: false)
+        if let phone, !phone.unicodeScalars.allSatisfy({ "0123456789 +()/-.".unicodeScalars.contains($0) }) {
+            problems["phone"] = "may hold only digits, spaces and + ( ) / - ."
+        }
+        let message = text(message, "message", max: Self.limits.message, required: true, multiline: true)
+        let callback = text(callbackTime, "callback_time", max: Self.limits.callbackTime, required: false)
+        if privacyNoticeAccepted != true {
+            problems["privacy_notice_accepted"] = "must be true: the privacy notice has to be accepted"
+        }
+        if let consentID, ConsentID(consentID) == nil { problems["consent_id"] = "is not a consent id" }
+        if !problems.isEmpty {
+            if problems.count == 1, let (f, m) = problems.first { throw .invalid(field: f, message: m) }
+            throw .invalidFields(problems)
+        }
+        self.name = name!
+        self.email = email!
+        self.phone = phone
+        self.message = message!
+        self.callbackTime = callback
+        self.consentID = consentID
+    }
+
+    /// A deliberately plain shape check: one `@`, a local part of at most 64 bytes without spaces,
+    /// a domain with a dot, labels of letters, digits and hyphens (Unicode letters allowed).
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let local = parts[0], domain = parts[1]
+        guard !local.isEmpty, local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return false }
+        guard local.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value > 0x20 && !"()<>[]\\,;:\"".unicodeScalars.contains($0) }) else { return false }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        for label in labels {
+            guard !label.isEmpty, label.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else { return false }
+            guard label.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }) else { return false }
+        }
+        return labels.last!.count >= 2
+    }
+}
+
+import Foundation

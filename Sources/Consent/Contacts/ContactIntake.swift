@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import Vault
+
+/// Takes contact requests from the website and stores them sealed.
+///
+/// Holds only the public key: it can seal, never open. What it wrote, it cannot read back.
+public struct ContactIntake: Sendable {
+    let store: Store
+    let policy: Policy
+    let clock: any WallClock
+    let random: any RandomSource
+    let keys: SealingKeys
+    let writer: GroupCommitter?
+
+    public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys,
+                random: any RandomSource = SystemRandom(), writer: GroupCommitter? = nil) {
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.keys = keys
+        self.random = random
+        self.writer = writer
+    }
+
+    /// Seals and stores `form`; returns the reference once it is durable.
+    /// Throws ``ConsentError/programmeEnded(endedAt:)`` outside the policy's collection window.
+    public func submit(_ form: ContactForm) async throws -> Reference {
+        let now = clock.now()
+        guard policy.isCollecting(at: now) else {
+            throw ConsentError.programmeEnded(endedAt: Timestamp.format(policy.programmeEndInstant))
+        }
+        let (sealer, index) = keys.current()
+        let reference = Reference.random(using: random)
+        let payload = ContactPayload(form: form, privacyNoticeAcceptedAt: Timestamp.format(now))
+        var plaintext = try [UInt8](JSONEncoder.sorted.encode(payload))
+        defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        let box = try sealer.seal(plaintext, context: ContactRequestRow.context(reference: reference.rawValue))
+        let row = ContactRequestRow(
+            reference: reference.rawValue, receivedAt: Timestamp.millis(now), policyVersion: policy.version,
+            keyID: sealer.publicKey.id.hex, sealed: Data(box.bytes),
+            emailIndex: Data(index.value(forEmail: form.email)),
+            consentIndex: form.consentID.map { Data(index.value(for: "consent:" + $0)) })
+        if let writer {
+            try await writer.submit { db in try row.insert(db) }
+        } else {
+            try await store.pool.write { db in try row.insert(db) }
+        }
+        return reference
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import Vault
+
+/// The consent ledger: records choices, withdraws them, answers what a visitor chose, and proves it.
+///
+/// The ledger is append-only and hash-chained (see ``LedgerEntry``). The website and the DPO's
+/// commands go through the same calls here; HTTP and the terminal are only edges.
+public struct ConsentLedger: Sendable {
+    let store: Store
+    let policy: Policy
+    let clock: any WallClock
+    let random: any RandomSource
+    /// The server's group-commit writer; `nil` in the CLI, which writes one transaction per command.
+    let writer: GroupCommitter?
+
+    public init(store: Store, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
+                writer: GroupCommitter? = nil) {
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.random = random
+        self.writer = writer
+    }
+
+    // MARK: Recording
+
+    /// Records a choice as a new ledger entry. Without a consent id a new one is issued.
+    /// Returns once the entry is durable.
+    public func record(_ choice: ConsentChoice, provenance: Provenance, source: EntrySource = .web,
+                       reason: String? = nil) async throws -> ConsentState {
+        let completed = try ConsentRules.complete(choice, policy: policy)
+        let id = choice.consentID ?? ConsentID.random(using: random)
+        let entry = draft(id: id, method: choice.method, purposes: completed.purposes, services: completed.services,
+                          provenance: provenance, source: source, reason: reason,
+                          pageURL: choice.pageURL, language: choice.language)
+        let stored = try await commit { db in try Self.append(entry, db) }
+        return state(of: stored)
+    }
+
+    /// Withdraws a consent: a new entry granting only what is required (Art. 7(3): as easy as giving it).
+    /// `audit`, when given, is written to the audit log in the same transaction (the DPO's revocations).
+    public func withdraw(_ id: ConsentID, provenance: Provenance, source: EntrySource,
+                         reason: String? = nil, audit: AuditNote? = nil) async throws -> ConsentState {
+        var purposes: [String: Bool] = [:]
+        for p in policy.consent.purposes { purposes[p.id] = p.required }
+        var services: [String: Bool] = [:]
+        for (_, s) in policy.consent.allServices { services[s.id] = false }
+        let entry = draft(id: id, method: .withdraw, purposes: purposes, services: services,
+                          provenance: provenance, source: source, reason: reason, pageURL: nil, language: nil)
+        let stored = try await commit { db -> LedgerEntry in
+            guard try Self.latest(id, db) != nil else { throw ConsentError.notFound(what: "consent \(id)") }
+            let stored = try Self.append(entry, db)
+            if let audit {
+                try AuditLog.append(action: audit.action, actor: audit.actor, subject: audit.subject,
+                                    details: audit.details.merging(["sequence": String(stored.seq)]) { a, _ in a },
+                                    at: Timestamp.date(millis: stored.recordedAt), db)
+            }
+            return stored
+        }
+        return state(of: stored)
+    }
+
+    private func draft(id: ConsentID, method: ConsentMethod, purposes: [String: Bool], services: [String: Bool],
+                       provenance: Provenance, source: EntrySource, reason: String?,
+                       pageURL: String?, language: String?) -> LedgerEntry {
+        let now = clock.now()
+        let expires = policy.calendar.date(byAdding: .day, value: policy.consent.validDays, to: now) ?? now
+        return LedgerEntry(
+            seq: 0, consentID: id.rawValue, recordedAt: Timestamp.millis(now), expiresAt: Timestamp.millis(expires),
+            policyVersion: policy.version, method: method.rawValue, source: source.rawValue,
+            purposes: LedgerEntry.encodeChoices(purposes), services: LedgerEntry.encodeChoices(services),
+            pageURL: pageURL, language: language, ipPrefix: provenance.ipPrefix, userAgent: provenance.userAgent,
+            gpc: provenance.globalPrivacyControl,
+            gpcConflict: provenance.globalPrivacyControl && method == .acceptAll,
+            reason: reason, textsHash: policy.textsHash(language: language ?? "de"),
+            contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil)
+    }
+
+    /// Appends `entry` after the current head, inside the caller's transaction. Reading the head in the
+    /// same transaction keeps the chain whole even when `serve` and `privacyctl` write at once.
+    static func append(_ entry: LedgerEntry, _ db: Database) throws -> LedgerEntry {
+        var entry = entry
+        let head = try Row.fetchOne(db, sql: "SELECT seq, entry_hash FROM consent_ledger ORDER BY seq DESC LIMIT 1")
+        entry.seq = (head?["seq"] as Int64? ?? 0) + 1
+        entry.prevHash = head?["entry_hash"] as Data? ?? HashChain.genesis
+        entry.contentHash = HashChain.contentHash(entry.canonicalContent)
+        entry.entryHash = HashChain.entryHash(prev: entry.prevHash, seq: entry.seq, content: entry.contentHash)
+        try entry.insert(db)
+        return entry
+    }
+
+    private func commit<T: Sendable>(_ write: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let writer { return try await writer.submit(write) }
+        return try await store.pool.write(write)
+    }
+
+    // MARK: Reading
+
+    static func latest(_ id: ConsentID, _ db: Database) throws -> LedgerEntry? {
+        try LedgerEntry.fetchOne(db, sql: "SELECT * FROM consent_ledger WHERE consent_id = ? ORDER BY seq DESC LIMIT 1",
+                                 arguments: [id.rawValue])
+    }
+
+    /// The current state (the latest entry) of a consent.
+    public func current(_ id: ConsentID) async throws -> ConsentState {
+        guard let entry = try await store.pool.read({ db in try Self.latest(id, db) }) else {
+            throw ConsentError.notFound(what: "consent \(id)")
+        }
+        return state(of: entry)
+    }
+
+    /// Every entry of a consent, oldest first.
+    public func history(_ id: ConsentID) async throws -> [HistoryEntry] {
+        let entries = try await store.pool.read { db in
+            try LedgerEntry.fetchAll(db, sql: "SELECT * FROM consent_ledger WHERE consent_id = ? ORDER BY seq",
+                                     arguments: [id.rawValue])
+        }
+        guard !entries.isEmpty else { throw ConsentError.notFound(what: "consent \(id)") }
+        return entries.map(Self.historyEntry)
+    }
+
+    static func historyEntry(_ e: LedgerEntry) -> HistoryEntry {
+        HistoryEntry(sequence: e.seq, recordedAt: Timestamp.format(Timestamp.date(millis: e.recordedAt)),
+                     expiresAt: e.expiresAt.map { Timestamp.format(Timestamp.date(millis: $0)) },
+                     policyVersion: e.policyVersion, method: e.method, source: e.source,
+                     purposes: e.choices, services: e.serviceChoices, pageURL: e.pageURL, language: e.language,
+                     ipPrefix: e.ipPrefix, userAgent: e.userAgent, gpc: e.gpc, gpcConflict: e.gpcConflict,
+                     reason: e.reason, entryHash: Digest.hex([UInt8](e.entryHash)))
+    }
+
+    func state(of e: LedgerEntry) -> ConsentState {
+        let now = Timestamp.millis(clock.now())
+        return ConsentState(
+            consentID: e.consentID ?? "", recordedAt: Timestamp.format(Timestamp.date(millis: e.recordedAt)),
+            expiresAt: e.expiresAt.map { Timestamp.format(Timestamp.date(millis: $0)) },
+            policyVersion: e.policyVersion ?? "", method: e.method ?? "", source: e.source ?? "",
+            purposes: e.choices, services: e.serviceChoices,
+            expired: e.expiresAt.map { now >= $0 } ?? false,
+            policyOutdated: e.policyVersion != policy.version,
+            gpc: e.gpc ?? false, gpcConflict: e.gpcConflict ?? false,
+            receipt: .init(sequence: e.seq, entryHash: Digest.hex([UInt8](e.entryHash)),
+                           textsHash: e.textsHash.map { Digest.hex([UInt8]($0)) }))
+    }
+
+    // MARK: Proof
+
+    /// Walks the whole chain and names the first entry that was edited, deleted or reordered.
+    public func verify() async throws -> ChainReport {
+        try await store.pool.read { db in try Self.verifyChain(db) }
+    }
+
+    /// Verifies the ledger's chain inside the caller's read.
+    public static func verifyChain(_ db: Database) throws -> ChainReport {
+        var report = ChainReport(chain: "consent_ledger", entries: 0, redacted: 0, firstBad: nil)
+        var expectedSeq: Int64 = 1
+        var prev = HashChain.genesis
+        let cursor = try LedgerEntry.fetchCursor(db, sql: "SELECT * FROM consent_ledger ORDER BY seq")
+        while let e = try cursor.next() {
+            report.entries += 1
+            func bad(_ problem: String) -> ChainReport {
+                report.firstBad = .init(seq: e.seq, problem: problem)
+                return report
+            }
+            if e.seq != expectedSeq {
+                report.firstBad = .init(seq: expectedSeq, problem: "entry \(expectedSeq) is missing (next present is \(e.seq))")
+                return report
+            }
+            if e.prevHash != prev { return bad("its previous-hash does not match entry \(e.seq - 1): entries were deleted, inserted or reordered") }
+            if e.redaction == nil {
+                if HashChain.contentHash(e.canonicalContent) != e.contentHash { return bad("its content was edited after it was recorded") }
+            } else {
+                report.redacted += 1
+            }
+            if HashChain.entryHash(prev: e.prevHash, seq: e.seq, content: e.contentHash) != e.entryHash {
+                return bad("its hash does not match its content")
+            }
+            prev = e.entryHash
+            expectedSeq += 1
+        }
+        return report
+    }
+}

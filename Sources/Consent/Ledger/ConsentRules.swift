@@ -1,0 +1,80 @@
+/// Checks a choice against the policy and completes it: every purpose and service gets a value.
+///
+/// - A required purpose cannot be refused.
+/// - Unknown purposes, services, or a policy version other than the current one are refused.
+/// - `accept_all` grants everything, `reject_all` and `withdraw` grant only what is required;
+///   a choice that contradicts its method is refused. `accept_selection` takes what was sent,
+///   and what was not sent is not granted.
+/// - A service follows its purpose unless it is named: allowing YouTube alone on its placeholder
+///   is a service-level consent.
+enum ConsentRules {
+    struct Completed {
+        var purposes: [String: Bool]
+        var services: [String: Bool]
+    }
+
+    static let maxURLLength = 2048
+    static let maxLanguageLength = 35
+
+    static func complete(_ choice: ConsentChoice, policy: Policy) throws(ConsentError) -> Completed {
+        var problems: [String: String] = [:]
+        if choice.policyVersion != policy.version {
+            problems["policy_version"] = "'\(choice.policyVersion)' is not the current policy version '\(policy.version)'; fetch /v1/config and ask again"
+        }
+        let known = Set(policy.consent.purposes.map(\.id))
+        for id in choice.purposes.keys where !known.contains(id) {
+            problems["purposes.\(id)"] = "unknown purpose; known: \(known.sorted().joined(separator: ", "))"
+        }
+        let knownServices = Set(policy.consent.allServices.map(\.service.id))
+        for id in choice.services.keys where !knownServices.contains(id) {
+            problems["services.\(id)"] = "unknown service; known: \(knownServices.sorted().joined(separator: ", "))"
+        }
+        var purposes: [String: Bool] = [:]
+        for purpose in policy.consent.purposes {
+            let sent = choice.purposes[purpose.id]
+            if purpose.required {
+                if sent == false { problems["purposes.\(purpose.id)"] = "is required and cannot be refused" }
+                purposes[purpose.id] = true
+                continue
+            }
+            switch choice.method {
+            case .acceptAll:
+                if sent == false { problems["purposes.\(purpose.id)"] = "cannot be false with method accept_all" }
+                purposes[purpose.id] = true
+            case .rejectAll, .withdraw:
+                if sent == true { problems["purposes.\(purpose.id)"] = "cannot be true with method \(choice.method.rawValue)" }
+                purposes[purpose.id] = false
+            case .acceptSelection:
+                purposes[purpose.id] = sent ?? false
+            }
+        }
+        var services: [String: Bool] = [:]
+        for (purpose, service) in policy.consent.allServices {
+            let sent = choice.services[service.id]
+            let granted = sent ?? purposes[purpose.id] ?? false
+            if choice.method == .acceptAll, sent == false {
+                problems["services.\(service.id)"] = "cannot be false with method accept_all"
+            }
+            if choice.method == .rejectAll || choice.method == .withdraw, sent == true {
+                problems["services.\(service.id)"] = "cannot be true with method \(choice.method.rawValue)"
+            }
+            services[service.id] = granted
+        }
+        if let url = choice.pageURL {
+            if url.utf8.count > maxURLLength { problems["page_url"] = "longer than \(maxURLLength) bytes" }
+            else if url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+                problems["page_url"] = "contains control characters"
+            }
+        }
+        if let lang = choice.language {
+            let ok = !lang.isEmpty && lang.utf8.count <= maxLanguageLength
+                && lang.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            if !ok { problems["language"] = "must be a language tag such as 'de' or 'en-GB'" }
+        }
+        if !problems.isEmpty {
+            if problems.count == 1, let (field, message) = problems.first { throw .invalid(field: field, message: message) }
+            throw .invalidFields(problems)
+        }
+        return Completed(purposes: purposes, services: services)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// One row of the append-only consent ledger.
+///
+/// A change of mind is a new entry, never an update. Each entry carries the hash of the one before
+/// it (`prevHash`) and its own (`entryHash` = BLAKE2b(prevHash ‖ seq ‖ contentHash)), so that an
+/// edited, deleted or reordered entry is found by ``ConsentLedger/verify()``.
+///
+/// Erasure and retention *redact* an entry (its content columns become NULL, `redaction` says why)
+/// but keep its sequence number and hashes: the chain of the remaining entries still verifies.
+public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "consent_ledger"
+
+    public var seq: Int64
+    public var consentID: String?
+    public var recordedAt: Int64
+    public var expiresAt: Int64?
+    public var policyVersion: String?
+    public var method: String?
+    public var source: String?
+    public var purposes: String?
+    public var services: String?
+    public var pageURL: String?
+    public var language: String?
+    public var ipPrefix: String?
+    public var userAgent: String?
+    public var gpc: Bool?
+    public var gpcConflict: Bool?
+    public var reason: String?
+    public var textsHash: Data?
+    public var contentHash: Data
+    public var prevHash: Data
+    public var entryHash: Data
+    public var redaction: String?
+    public var redactedAt: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case seq, method, source, purposes, services, language, gpc, reason, redaction
+        case consentID = "consent_id", recordedAt = "recorded_at", expiresAt = "expires_at"
+        case policyVersion = "policy_version", pageURL = "page_url", ipPrefix = "ip_prefix"
+        case userAgent = "user_agent", gpcConflict = "gpc_conflict", textsHash = "texts_hash"
+        case contentHash = "content_hash", prevHash = "prev_hash", entryHash = "entry_hash"
+        case redactedAt = "redacted_at"
+    }
+
+    /// The canonical text the content hash is taken over. Field order and separators are part of
+    /// the ledger format: never change them, add a format instead.
+    var canonicalContent: String {
+        func f(_ s: String?) -> String { s ?? "\u{0}" }
+        func b(_ v: Bool?) -> String { v.map { $0 ? "1" : "0" } ?? "\u{0}" }
+        return [
+            "ledger-v1", f(consentID), String(recordedAt), expiresAt.map(String.init) ?? "\u{0}",
+            f(policyVersion), f(method), f(source), f(purposes), f(services), f(pageURL), f(language),
+            f(ipPrefix), f(userAgent), b(gpc), b(gpcConflict), f(reason),
+            textsHash.map { Data($0).base64EncodedString() } ?? "\u{0}",
+        ].joined(separator: "\u{1F}")
+    }
+
+    public var choices: [String: Bool] { Self.decodeChoices(purposes) }
+    public var serviceChoices: [String: Bool] { Self.decodeChoices(services) }
+
+    /// Choices are stored as canonical JSON: keys sorted, booleans only.
+    static func encodeChoices(_ choices: [String: Bool]) -> String {
+        let body = choices.keys.sorted().map { key in
+            let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\":\(choices[key]! ? "true" : "false")"
+        }
+        return "{" + body.joined(separator: ",") + "}"
+    }
+
+    static func decodeChoices(_ text: String?) -> [String: Bool] {
+        guard let text, let data = text.data(using: .utf8),
+              let dict = try? JSONDecoder().decode([String: Bool].self, from: data) else { return [:] }
+        return dict
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// The declarative policy: controller, programme, consent purposes, retention rules.
+/// Read from YAML by ``PolicyParser``; the schema is documented in `policies/README.md`.
+public struct Policy: Sendable {
+    public var format: Int
+    /// The version the banner records choices against; a change makes older choices outdated.
+    public var version: String
+    public var controller: Controller
+    public var timeZone: TimeZone
+    public var programme: Programme
+    public var consent: ConsentSettings
+    public var contactRequests: ContactRequestSettings
+    public var retention: [RetentionRule]
+    public var erasure: ErasureSettings
+    public var archive: ArchiveSettings
+    /// BLAKE2b-256 of the file's bytes, hex: recorded with every purge.
+    public var sourceHash: String
+
+    /// Calendar arithmetic (durations, days, programme end) happens in the policy's time zone.
+    public var calendar: Calendar {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = timeZone
+        return c
+    }
+
+    /// The first instant after the programme: midnight local time after `end_date`.
+    public var programmeEndInstant: Date {
+        let c = calendar
+        let lastDay = c.date(from: programme.endDate)!
+        return c.date(byAdding: .day, value: 1, to: lastDay)!
+    }
+
+    /// Contact requests are collected while `instant` is before the programme's end.
+    public func isCollecting(at instant: Date) -> Bool {
+        if let start = programme.startDate, instant < calendar.date(from: start)! { return false }
+        return instant < programmeEndInstant
+    }
+
+    public func purpose(_ id: String) -> Purpose? { consent.purposes.first { $0.id == id } }
+}
+
+public struct LocalizedText: Sendable, Equatable {
+    public var values: [String: String]
+    /// The text in `language`, else German, else any.
+    public func text(_ language: String) -> String {
+        values[language] ?? values["de"] ?? values.values.sorted().first ?? ""
+    }
+}
+
+public struct Controller: Sendable {
+    public var name: String
+    public var address: String
+    public var email: String?
+    public var phone: String?
+    public var supervisoryAuthority: String
+}
+
+public struct Programme: Sendable {
+    public var name: String
+    public var startDate: DateComponents?
+    /// Inclusive, local time.
+    public var endDate: DateComponents
+}
+
+public struct Purpose: Sendable {
+    public var id: String
+    public var required: Bool
+    public var legalBasis: String
+    public var title: LocalizedText
+    public var description: LocalizedText
+    public var services: [Service]
+}
+
+public struct Service: Sendable {
+    public var id: String
+    public var title: LocalizedText
+    public var provider: String
+    public var privacyURL: String
+}
+
+public struct ConsentSettings: Sendable {
+    public var validDays: Int
+    public var purposes: [Purpose]
+    /// Banner texts per language code.
+    public var texts: [String: [String: String]]
+
+    public var allServices: [(purpose: Purpose, service: Service)] {
+        purposes.flatMap { p in p.services.map { (p, $0) } }
+    }
+}
+
+public struct ContactRequestSettings: Sendable {
+    public var purpose: String
+    public var legalBasis: String
+    public var categories: [String]
+    public var recipients: [String]
+    public var source: String
+}
+
+/// Which kind of data a retention rule governs.
+public enum DataKind: String, Sendable, CaseIterable {
+    case contactRequests = "contact_requests"
+    case consentRecords = "consent_records"
+    case auditEntries = "audit_entries"
+}
+
+/// The event that starts a retention clock.
+public enum RetentionEvent: String, Sendable, CaseIterable {
+    /// When the record was received (contact requests) or recorded (ledger and audit entries).
+    case received
+    /// When the consent was withdrawn (consent records).
+    case withdrawn
+    /// When the consent's validity ran out without renewal (consent records).
+    case expired
+    /// The first instant after the programme's end date.
+    case programmeEnd = "programme_end"
+}
+
+public enum RetentionAction: String, Sendable, CaseIterable {
+    case delete
+    case anonymise
+}
+
+/// Why a due record must stay: reported by every purge, never silently skipped.
+public enum HoldKind: String, Sendable, CaseIterable, Codable {
+    case openRequest = "open_request"
+    case legalHold = "legal_hold"
+}
+
+public struct RetentionRule: Sendable {
+    public var id: String
+    public var data: DataKind
+    public var starts: RetentionEvent
+    public var after: ISODuration
+    public var action: RetentionAction
+    public var holds: [HoldKind]
+    /// The YAML line, for messages.
+    public var line: Int
+}
+
+public struct ErasureSettings: Sendable {
+    /// What `erase` does to a person's consent ledger entries.
+    public var consentRecords: RetentionAction
+}
+
+public struct ArchiveSettings: Sendable {
+    /// Some Land laws require offering records to the public archive before deletion.
+    public var offerBeforePurge: Bool
+    public var archive: String?
+}

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// The records one rule makes due, as SQL: counted for reports and dry runs, applied in batches.
+struct RetentionSelection: Sendable {
+    let rule: RetentionRule
+    /// Records whose clock started at or before this instant (ms) are due; `nil`: none is due.
+    let cutoff: Int64?
+    /// The run's instant (ms), stamped on what it redacts.
+    let now: Int64
+
+    /// A record is due when its event happened at or before *now minus the duration*, computed in
+    /// the policy's time zone (so `P1D` across a daylight-saving change is one calendar day).
+    init(rule: RetentionRule, policy: Policy, now: Date) {
+        self.rule = rule
+        self.now = Timestamp.millis(now)
+        let calendar = policy.calendar
+        switch rule.starts {
+        case .programmeEnd:
+            let dueAt = rule.after.added(to: policy.programmeEndInstant, in: calendar)
+            cutoff = dueAt <= now ? Int64.max : nil
+        case .received, .withdrawn, .expired:
+            cutoff = Timestamp.millis(rule.after.subtracted(from: now, in: calendar))
+        }
+    }
+
+    private var holdKinds: String {
+        rule.holds.isEmpty ? "''" : rule.holds.map { "'\($0.rawValue)'" }.joined(separator: ",")
+    }
+
+    // MARK: Contact requests
+
+    private var contactsDue: String { "received_at <= :cutoff" }
+    private func contactsHeld(_ kinds: String) -> String {
+        "reference IN (SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind IN (\(kinds)))"
+    }
+
+    // MARK: Consent records
+
+    /// Entries still holding what this rule's action removes.
+    private var consentNotDone: String {
+        rule.action == .delete ? "(redaction IS NULL OR redaction = 'anonymised')" : "redaction IS NULL"
+    }
+
+    private var consentDue: String {
+        switch rule.starts {
+        case .received: return "recorded_at <= :cutoff AND \(consentNotDone)"
+        case .programmeEnd: return consentNotDone
+        case .withdrawn, .expired:
+            let column = rule.starts == .withdrawn ? "method = 'withdraw' AND recorded_at" : "expires_at"
+            return """
+                \(consentNotDone) AND consent_id IN (
+                  SELECT consent_id FROM (
+                    SELECT consent_id, method, recorded_at, expires_at, MAX(seq)
+                    FROM consent_ledger WHERE consent_id IS NOT NULL GROUP BY consent_id)
+                  WHERE \(column) <= :cutoff)
+                """
+        }
+    }
+
+    private func consentHeld(_ kinds: String) -> String {
+        "consent_id IN (SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind IN (\(kinds)))"
+    }
+
+    // MARK: Audit entries (a prefix of the chain only, so the rest still verifies from its anchor)
+
+    private func auditLastDue(_ db: Database, cutoff: Int64) throws -> Int64 {
+        if let firstKept = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM audit_log WHERE at > ?", arguments: [cutoff]) {
+            return firstKept - 1
+        }
+        return try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit_log") ?? 0
+    }
+
+    // MARK: Counting and applying
+
+    func count(_ db: Database) throws -> (due: Int, held: [String: Int]) {
+        guard let cutoff else { return (0, [:]) }
+        let args: StatementArguments = ["cutoff": cutoff]
+        var held: [String: Int] = [:]
+        switch rule.data {
+        case .contactRequests:
+            let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests WHERE \(contactsDue) AND NOT \(contactsHeld(holdKinds))", arguments: args) ?? 0
+            for kind in rule.holds {
+                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests WHERE \(contactsDue) AND \(contactsHeld("'\(kind.rawValue)'"))", arguments: args) ?? 0
+                if n > 0 { held[kind.rawValue] = n }
+            }
+            return (due, held)
+        case .consentRecords:
+            let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE \(consentDue) AND NOT \(consentHeld(holdKinds))", arguments: args) ?? 0
+            for kind in rule.holds {
+                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE \(consentDue) AND \(consentHeld("'\(kind.rawValue)'"))", arguments: args) ?? 0
+                if n > 0 { held[kind.rawValue] = n }
+            }
+            return (due, held)
+        case .auditEntries:
+            let last = try auditLastDue(db, cutoff: cutoff)
+            return (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE seq <= ?", arguments: [last]) ?? 0, [:])
+        }
+    }
+
+    /// Deletes or anonymises up to `limit` due records; returns how many.
+    func apply(_ db: Database, limit: Int) throws -> Int {
+        guard let cutoff else { return 0 }
+        let args: StatementArguments = ["cutoff": cutoff, "limit": limit]
+        switch rule.data {
+        case .contactRequests:
+            try db.execute(sql: """
+                DELETE FROM contact_requests WHERE reference IN (
+                  SELECT reference FROM contact_requests WHERE \(contactsDue) AND NOT \(contactsHeld(holdKinds)) LIMIT :limit)
+                """, arguments: args)
+            return db.changesCount
+        case .consentRecords:
+            try db.execute(sql: """
+                UPDATE consent_ledger SET \(Self.redaction(rule.action)), redacted_at = :now
+                WHERE seq IN (SELECT seq FROM consent_ledger WHERE \(consentDue) AND NOT \(consentHeld(holdKinds)) LIMIT :limit)
+                """, arguments: args + ["now": now])
+            return db.changesCount
+        case .auditEntries:
+            let last = try auditLastDue(db, cutoff: cutoff)
+            guard let batchEnd = try Int64.fetchOne(db, sql: """
+                SELECT MAX(seq) FROM (SELECT seq FROM audit_log WHERE seq <= ? ORDER BY seq LIMIT ?)
+                """, arguments: [last, limit]),
+                  let hash = try Data.fetchOne(db, sql: "SELECT entry_hash FROM audit_log WHERE seq = ?", arguments: [batchEnd])
+            else { return 0 }
+            try AuditLog.setAnchor(seq: batchEnd, hash: hash, db)
+            try db.execute(sql: "DELETE FROM audit_log WHERE seq <= ?", arguments: [batchEnd])
+            return db.changesCount
+        }
+    }
+
+    /// The SET clause that redacts a ledger entry. `delete` keeps only the chain skeleton (sequence,
+    /// hashes, time); `anonymise` also keeps the choice itself (method, purposes, policy version),
+    /// for statistics, but nothing that points to a person.
+    static func redaction(_ action: RetentionAction) -> String {
+        let personal = "consent_id = NULL, page_url = NULL, ip_prefix = NULL, user_agent = NULL, reason = NULL, language = NULL"
+        switch action {
+        case .anonymise:
+            return personal + ", redaction = 'anonymised'"
+        case .delete:
+            return personal + """
+                , expires_at = NULL, policy_version = NULL, method = NULL, source = NULL, purposes = NULL,
+                services = NULL, gpc = NULL, gpc_conflict = NULL, texts_hash = NULL, redaction = 'deleted'
+                """
+        }
+    }
+}

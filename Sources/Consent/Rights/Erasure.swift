@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import Vault
+
+public struct ErasureReport: Sendable, Codable, Equatable {
+    /// The keyed hash the audit log names the person by.
+    public var subject: String
+    public var contactRequestsDeleted: Int
+    public var consentEntriesRedacted: Int
+    public var consentEntriesAction: String
+    /// Records kept because a legal hold is on them (Art. 17(3)(e)).
+    public var heldByLegalHold: Int
+    public var walTruncated: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case subject
+        case contactRequestsDeleted = "contact_requests_deleted", consentEntriesRedacted = "consent_entries_redacted"
+        case consentEntriesAction = "consent_entries_action", heldByLegalHold = "held_by_legal_hold"
+        case walTruncated = "wal_truncated"
+    }
+}
+
+/// Art. 17: erases a person's data for real.
+///
+/// Their sealed contact requests and blind-index entries are deleted and their consent entries
+/// redacted in one transaction, with `secure_delete` zeroing the freed bytes; then the WAL is
+/// checkpointed and truncated so no page image of theirs remains there either. What stays is an
+/// audit entry naming the person only by a keyed hash.
+public struct Erasure: Sendable {
+    let store: Store
+    let archive: ContactArchive
+    let policy: Policy
+    let clock: any WallClock
+    let index: BlindIndex
+    let actor: String
+
+    public init(store: Store, archive: ContactArchive, policy: Policy, clock: any WallClock, index: BlindIndex,
+                actor: String = AuditLog.currentActor) {
+        self.store = store
+        self.archive = archive
+        self.policy = policy
+        self.clock = clock
+        self.index = index
+        self.actor = actor
+    }
+
+    public func erase(_ subject: DataSubject) async throws -> ErasureReport {
+        let contacts: [ContactRequestView]
+        let linkedIDs: [String]
+        let subjectHash: String
+        switch subject {
+        case .email(let email):
+            contacts = try await archive.find(email: email)
+            linkedIDs = contacts.compactMap(\.consentID)
+            subjectHash = Digest.hex(index.value(for: "subject:email:" + BlindIndex.normalise(email)))
+        case .consentID(let id):
+            contacts = try await archive.find(consentID: id)
+            linkedIDs = [id.rawValue]
+            subjectHash = Digest.hex(index.value(for: "subject:consent:" + id.rawValue))
+        }
+        let consentIDs = Array(Set(linkedIDs)).sorted()
+        let references = contacts.map(\.reference)
+        let action = policy.erasure.consentRecords
+        let now = clock.now()
+        let actor = self.actor
+        var report = try await store.pool.write { db -> ErasureReport in
+            let heldRefs = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind = 'legal_hold'"))
+            let heldConsents = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind = 'legal_hold'"))
+            var held = 0
+            var deleted = 0
+            for ref in references {
+                if heldRefs.contains(ref) { held += 1; continue }
+                try db.execute(sql: "DELETE FROM contact_requests WHERE reference = ?", arguments: [ref])
+                deleted += db.changesCount
+            }
+            var redacted = 0
+            var ledgerEntries = 0
+            for id in consentIDs {
+                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE consent_id = ?", arguments: [id]) ?? 0
+                ledgerEntries += n
+                if heldConsents.contains(id) { held += n; continue }
+                try db.execute(sql: "UPDATE consent_ledger SET \(RetentionSelection.redaction(action)), redacted_at = ? WHERE consent_id = ?",
+                               arguments: [Timestamp.millis(now), id])
+                redacted += db.changesCount
+            }
+            guard !references.isEmpty || ledgerEntries > 0 else {
+                throw ConsentError.notFound(what: "data about this person (no contact request or consent record matches)")
+            }
+            try AuditLog.append(action: "erase", actor: actor, subject: subjectHash, details: [
+                "contact_requests_deleted": String(deleted), "consent_entries_redacted": String(redacted),
+                "consent_entries_action": action.rawValue, "held_by_legal_hold": String(held),
+            ], at: now, db)
+            return ErasureReport(subject: subjectHash, contactRequestsDeleted: deleted, consentEntriesRedacted: redacted,
+                                 consentEntriesAction: action.rawValue, heldByLegalHold: held, walTruncated: false)
+        }
+        report.walTruncated = try store.truncateWAL()
+        return report
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// The one SQLite database (WAL) that holds everything: consent ledger, sealed contact requests,
+/// holds, audit log. Opened through GRDB's `DatabasePool`: many readers, one writer.
+///
+/// `secure_delete` is on, so deleted rows are overwritten with zeros in the file; after every
+/// deletion the law asks for, ``truncateWAL()`` leaves no old page image in the WAL either.
+public final class Store: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    /// Opens (and creates, with its folder) the database at `path`, and migrates it to the current schema.
+    public init(path: String, migrate: Bool = true) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+        var config = Configuration()
+        // Several processes share the file (`serve` and the DPO's commands): wait for the lock
+        // instead of failing. (GRDB opens pool writes with BEGIN IMMEDIATE, so no transaction has to
+        // upgrade its lock half-way.)
+        config.busyMode = .timeout(15)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            // FULL: every commit is fsynced before the caller hears "done" (2xx means durable).
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        self.path = path
+        // The database holds personal data (sealed, but still): not readable by others.
+        chmod(path, 0o600)
+        if migrate { try Migrations.migrator.migrate(pool) }
+    }
+
+    /// Checkpoints the WAL into the database file and truncates it to zero bytes, so that no page
+    /// image from before a deletion survives in the WAL. Retries while readers hold old snapshots.
+    /// - Returns: `true` when the WAL was emptied.
+    @discardableResult
+    public func truncateWAL(attempts: Int = 50) throws -> Bool {
+        for attempt in 0..<attempts {
+            let done = try pool.writeWithoutTransaction { db -> Bool in
+                let result = try db.checkpoint(.truncate)
+                return result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount
+            }
+            let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            if done && walSize == 0 { return true }
+            usleep(UInt32(20_000 * min(attempt + 1, 10)))
+        }
+        return false
+    }
+
+    /// `true` when the database answers a trivial query.
+    public func isHealthy() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+}
