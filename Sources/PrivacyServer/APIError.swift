@@ -1,0 +1,67 @@
+import HTTPTypes
+import Consent
+import Foundation
+import Hummingbird
+
+/// Every error the API answers, as `{"error": {"code", "message", "fields"?}}` with a fitting status.
+struct APIError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var fields: [String: String]?
+    var headers: HTTPFields = [:]
+
+    static func malformed(_ message: String) -> APIError { APIError(status: .badRequest, code: "malformed_request", message: message) }
+    static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not_found", message: message) }
+    static func invalid(_ fields: [String: String]) -> APIError {
+        let summary = fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
+        return APIError(status: .unprocessableContent, code: "validation_failed", message: "The request breaks a rule: \(summary).", fields: fields)
+    }
+
+    /// Maps a domain error to its HTTP form.
+    init(_ error: ConsentError) {
+        switch error {
+        case .invalid(let field, let message): self = .invalid([field: message])
+        case .invalidFields(let fields): self = .invalid(fields)
+        case .notFound(let what): self = .notFound("No \(what) exists.".replacingOccurrences(of: " not found", with: ""))
+        case .programmeEnded(let at):
+            self = APIError(status: .gone, code: "programme_ended",
+                            message: "The programme has ended; contact requests are no longer collected (since \(at)). Please visit or call the office instead.")
+        case .integrity(let m), .policy(let m), .storage(let m):
+            self = APIError(status: .internalServerError, code: "internal_error", message: "The request could not be completed: \(m)")
+        }
+    }
+
+    init(status: HTTPResponse.Status, code: String, message: String, fields: [String: String]? = nil, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields
+        self.headers = headers
+    }
+
+    struct Envelope: Encodable {
+        struct Body: Encodable {
+            var code: String
+            var message: String
+            var fields: [String: String]?
+        }
+        var error: Body
+    }
+
+    func response() -> Response {
+        let body = Envelope(error: .init(code: code, message: message, fields: fields))
+        var headers = self.headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        let data = (try? JSONEncoder.api.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension JSONEncoder {
+    static let api: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+}

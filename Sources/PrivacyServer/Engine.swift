@@ -1,0 +1,30 @@
+import Consent
+import Vault
+
+/// What the web-facing process is made of: the store, the policy, the clock, randomness and the
+/// sealing keys (public key and index key only: it can seal, never open).
+public struct Engine: Sendable {
+    public let store: Store
+    public let policy: Policy
+    public let clock: any WallClock
+    public let random: any RandomSource
+    public let keys: SealingKeys
+    let writer: GroupCommitter
+
+    public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys, random: any RandomSource = SystemRandom()) {
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.keys = keys
+        self.random = random
+        self.writer = GroupCommitter(pool: store.pool)
+    }
+
+    var ledger: ConsentLedger {
+        ConsentLedger(store: store, policy: policy, clock: clock, random: random, writer: writer)
+    }
+
+    var intake: ContactIntake {
+        ContactIntake(store: store, policy: policy, clock: clock, keys: keys, random: random, writer: writer)
+    }
+}

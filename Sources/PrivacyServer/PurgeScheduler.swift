@@ -1,0 +1,28 @@
+import Consent
+import Logging
+import ServiceLifecycle
+
+/// Runs the retention purge inside the server on a schedule (daily by default), so that nothing
+/// depends on someone remembering. The first run comes one interval after start.
+struct PurgeScheduler: ServiceLifecycle.Service {
+    let engine: Engine
+    let intervalSeconds: Double
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(nanoseconds: UInt64(intervalSeconds * 1_000_000_000))
+                do {
+                    let report = try await Retention(store: engine.store, policy: engine.policy, clock: engine.clock, actor: "server")
+                        .run(dryRun: false)
+                    let done = report.rules.reduce(0) { $0 + $1.done }
+                    let held = report.rules.reduce(0) { $0 + $1.held.values.reduce(0, +) }
+                    logger.info("scheduled purge done", metadata: ["records": "\(done)", "held": "\(held)"])
+                } catch {
+                    logger.error("scheduled purge failed", metadata: ["error_type": "\(type(of: error))"])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Consent
+import Hummingbird
+
+/// `GET /v1/config?lang=de`: everything the banner needs to ask, in one language.
+struct ConfigRoutes {
+    let engine: Engine
+
+    struct Config: Encodable {
+        var policyVersion: String
+        var language: String
+        var languages: [String]
+        var consentValidDays: Int
+        var texts: [String: String]
+        var purposes: [PurposeConfig]
+        var controller: ControllerConfig
+        var contactRequestsOpen: Bool
+        var programmeEnd: String
+
+        enum CodingKeys: String, CodingKey {
+            case language, languages, texts, purposes, controller
+            case policyVersion = "policy_version", consentValidDays = "consent_valid_days"
+            case contactRequestsOpen = "contact_requests_open", programmeEnd = "programme_end"
+        }
+    }
+
+    struct PurposeConfig: Encodable {
+        var id: String
+        var required: Bool
+        var title: String
+        var description: String
+        var legalBasis: String
+        var services: [ServiceConfig]
+        enum CodingKeys: String, CodingKey { case id, required, title, description, services, legalBasis = "legal_basis" }
+    }
+
+    struct ServiceConfig: Encodable {
+        var id: String
+        var title: String
+        var provider: String
+        var privacyURL: String
+        enum CodingKeys: String, CodingKey { case id, title, provider, privacyURL = "privacy_url" }
+    }
+
+    struct ControllerConfig: Encodable {
+        var name: String
+        var address: String
+    }
+
+    func register(on router: Router<PrivacyRequestContext>) {
+        router.get("/v1/config") { request, _ in
+            let policy = engine.policy
+            let asked = request.uri.queryParameters.get("lang") ?? "de"
+            let lang = policy.consent.texts[asked] != nil ? asked : "de"
+            let config = Config(
+                policyVersion: policy.version, language: lang, languages: policy.consent.texts.keys.sorted(),
+                consentValidDays: policy.consent.validDays, texts: policy.consent.texts[lang] ?? [:],
+                purposes: policy.consent.purposes.map { p in
+                    PurposeConfig(id: p.id, required: p.required, title: p.title.text(lang), description: p.description.text(lang),
+                                  legalBasis: p.legalBasis,
+                                  services: p.services.map { ServiceConfig(id: $0.id, title: $0.title.text(lang), provider: $0.provider, privacyURL: $0.privacyURL) })
+                },
+                controller: ControllerConfig(name: policy.controller.name, address: policy.controller.address),
+                contactRequestsOpen: policy.isCollecting(at: engine.clock.now()),
+                programmeEnd: Timestamp.format(policy.programmeEndInstant))
+            return try jsonResponse(config)
+        }
+    }
+}

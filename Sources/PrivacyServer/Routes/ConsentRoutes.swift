@@ -1,0 +1,74 @@
+import HTTPTypes
+import Consent
+import Foundation
+import Hummingbird
+
+/// `POST /v1/consents`, `GET /v1/consents/{consent_id}`, `DELETE /v1/consents/{consent_id}`.
+struct ConsentRoutes {
+    let engine: Engine
+    let clientAddress: ClientAddress
+
+    /// The body of `POST /v1/consents`, as sent; checked against the policy by the ledger.
+    struct RecordBody: Decodable {
+        var consentID: String?
+        var policyVersion: String?
+        var purposes: [String: Bool]?
+        var services: [String: Bool]?
+        var method: String?
+        var pageURL: String?
+        var language: String?
+
+        enum CodingKeys: String, CodingKey {
+            case purposes, services, method, language
+            case consentID = "consent_id", policyVersion = "policy_version", pageURL = "page_url"
+        }
+    }
+
+    func register(on router: Router<PrivacyRequestContext>) {
+        router.post("/v1/consents") { request, context in try await record(request, context) }
+        router.get("/v1/consents/:consent_id") { _, context in try await show(context) }
+        router.delete("/v1/consents/:consent_id") { request, context in try await withdraw(request, context) }
+    }
+
+    func record(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
+        let body = try await RequestDecoding.decode(RecordBody.self, from: request, context: context)
+        var problems: [String: String] = [:]
+        var consentID: ConsentID?
+        if let raw = body.consentID {
+            consentID = ConsentID(raw)
+            if consentID == nil { problems["consent_id"] = "is not a consent id (8–64 characters of A–Z, a–z, 0–9, '_', '-', not starting with '-')" }
+        }
+        let method = body.method.flatMap(ConsentMethod.init(rawValue:))
+        if body.method == nil { problems["method"] = "is required" }
+        else if method == nil { problems["method"] = "must be one of \(ConsentMethod.allCases.map(\.rawValue).joined(separator: ", "))" }
+        if body.policyVersion == nil { problems["policy_version"] = "is required" }
+        guard problems.isEmpty, let method, let version = body.policyVersion else { throw APIError.invalid(problems) }
+        let choice = ConsentChoice(consentID: consentID, policyVersion: version, purposes: body.purposes ?? [:],
+                                   services: body.services ?? [:], method: method, pageURL: body.pageURL, language: body.language)
+        let state = try await engine.ledger.record(choice, provenance: provenance(request, context))
+        return try jsonResponse(state, status: .created)
+    }
+
+    func show(_ context: PrivacyRequestContext) async throws -> Response {
+        let id = try consentID(context)
+        return try jsonResponse(try await engine.ledger.current(id))
+    }
+
+    func withdraw(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
+        let id = try consentID(context)
+        let state = try await engine.ledger.withdraw(id, provenance: provenance(request, context), source: .web)
+        return try jsonResponse(state)
+    }
+
+    private func consentID(_ context: PrivacyRequestContext) throws -> ConsentID {
+        let raw = context.parameters.get("consent_id") ?? ""
+        guard let id = ConsentID(raw) else { throw APIError.notFound("No consent with this id exists.") }
+        return id
+    }
+
+    private func provenance(_ request: Request, _ context: PrivacyRequestContext) -> Provenance {
+        let agent = request.headers[.userAgent].map { String($0.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(512).map(Character.init)) }
+        return Provenance(ipPrefix: clientAddress.prefix(request, context), userAgent: agent,
+                          globalPrivacyControl: request.headers[HTTPField.Name("Sec-GPC")!]?.trimmingCharacters(in: .whitespaces) == "1")
+    }
+}

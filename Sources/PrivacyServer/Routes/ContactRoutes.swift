@@ -1,0 +1,41 @@
+import Consent
+import Hummingbird
+
+/// `POST /v1/contact-requests`: the contact form, sealed on arrival.
+struct ContactRoutes {
+    let engine: Engine
+
+    struct FormBody: Decodable {
+        var name: String?
+        var email: String?
+        var phone: String?
+        var message: String?
+        var callbackTime: String?
+        var privacyNoticeAccepted: Bool?
+        var consentID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, email, phone, message
+            case callbackTime = "callback_time", privacyNoticeAccepted = "privacy_notice_accepted", consentID = "consent_id"
+        }
+    }
+
+    struct Created: Encodable {
+        var reference: String
+    }
+
+    func register(on router: Router<PrivacyRequestContext>) {
+        router.post("/v1/contact-requests") { request, context in
+            let body = try await RequestDecoding.decode(FormBody.self, from: request, context: context)
+            // The window is checked first: after the programme's end nothing is collected, valid or not.
+            if !engine.policy.isCollecting(at: engine.clock.now()) {
+                throw APIError(ConsentError.programmeEnded(endedAt: Timestamp.format(engine.policy.programmeEndInstant)))
+            }
+            let form = try ContactForm(name: body.name, email: body.email, phone: body.phone, message: body.message,
+                                       callbackTime: body.callbackTime, privacyNoticeAccepted: body.privacyNoticeAccepted,
+                                       consentID: body.consentID)
+            let reference = try await engine.intake.submit(form)
+            return try jsonResponse(Created(reference: reference.rawValue), status: .created)
+        }
+    }
+}
