@@ -1,0 +1,130 @@
+import ArgumentParser
+import Consent
+import Foundation
+import Vault
+
+struct ConsentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consent",
+        abstract: "Look up, revoke and count consent choices.",
+        subcommands: [ConsentShowCommand.self, ConsentHistoryCommand.self, ConsentRevokeCommand.self, ConsentStatsCommand.self])
+}
+
+/// Parses a consent id at the edge: a malformed one can't exist, so it is "not found" (exit 3).
+func parseConsentID(_ text: String) throws -> ConsentID {
+    guard let id = ConsentID(text) else {
+        throw Failure(.notFound, "consent \(text) not found: a consent id is 8–64 letters, digits, '_' or '-' (the banner shows it in its settings)")
+    }
+    return id
+}
+
+/// `privacyctl consent show ID`
+struct ConsentShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show the current state of a consent (its latest entry).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The consent id (from the banner's settings, or the visitor's letter).") var id: String
+
+    func run() async throws {
+        let consentID = try parseConsentID(id)
+        let ledger = ConsentLedger(store: try global.openExistingStore(), policy: try global.loadPolicy(), clock: try global.clock())
+        let state = try await ledger.current(consentID)
+        if output.json { return try Output.json(state) }
+        Output.table(["field", "value"], [
+            ["consent id", state.consentID],
+            ["method", state.method + (state.source == "dpo" ? " (by the DPO)" : "")],
+            ["recorded at", state.recordedAt],
+            ["expires at", state.expiresAt ?? "-"],
+            ["policy version", state.policyVersion + (state.policyOutdated ? " (outdated: the banner asks again)" : "")],
+            ["expired", state.expired ? "yes (the banner asks again)" : "no"],
+        ] + state.purposes.keys.sorted().map { ["purpose \($0)", state.purposes[$0]! ? "granted" : "refused"] }
+          + state.services.keys.sorted().map { ["service \($0)", state.services[$0]! ? "granted" : "refused"] }
+          + [["global privacy control", state.gpc ? (state.gpcConflict ? "on (conflicts with accept_all)" : "on") : "off"],
+             ["receipt", "#\(state.receipt.sequence) \(state.receipt.entryHash)"]])
+    }
+}
+
+/// `privacyctl consent history ID`
+struct ConsentHistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "List every ledger entry of a consent, oldest first.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The consent id.") var id: String
+
+    func run() async throws {
+        let consentID = try parseConsentID(id)
+        let ledger = ConsentLedger(store: try global.openExistingStore(), policy: try global.loadPolicy(), clock: try global.clock())
+        let entries = try await ledger.history(consentID)
+        if output.json { return try Output.json(entries) }
+        Output.table(["#", "recorded at", "method", "source", "choices", "policy", "ip prefix", "reason"], entries.map { e in
+            [String(e.sequence), e.recordedAt, e.method ?? "(erased)", e.source ?? "-",
+             e.purposes.keys.sorted().map { "\($0)=\(e.purposes[$0]! ? "yes" : "no")" }.joined(separator: " "),
+             e.policyVersion ?? "-", e.ipPrefix ?? "-", e.reason ?? ""]
+        })
+    }
+}
+
+/// `privacyctl consent revoke ID [--reason TEXT]`
+struct ConsentRevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Withdraw a consent on the person's behalf (letter, phone, office visit).",
+        discussion: "Records a new ledger entry with method 'withdraw' and your reason; the history stays (Art. 7(1): proof).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The consent id.") var id: String
+    @Option(help: "Why, for the record: e.g. \"letter of 2025-03-02\" (no personal data needed).") var reason: String?
+
+    func validate() throws {
+        if let reason, reason.count > 500 { throw ValidationError("--reason is longer than 500 characters") }
+    }
+
+    func run() async throws {
+        let consentID = try parseConsentID(id)
+        let ledger = ConsentLedger(store: try global.openExistingStore(), policy: try global.loadPolicy(), clock: try global.clock())
+        let subject = (try? global.blindIndex()).map { Digest.hex($0.value(for: "subject:consent:" + consentID.rawValue)) }
+        let state = try await ledger.withdraw(consentID, provenance: .none, source: .dpo, reason: reason,
+                                              audit: AuditNote(action: "consent.revoke", subject: subject))
+        if output.json { return try Output.json(state) }
+        Output.line("consent \(state.consentID) withdrawn at \(state.recordedAt) (entry #\(state.receipt.sequence))")
+    }
+}
+
+/// `privacyctl consent stats [--since DATE]`
+struct ConsentStatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Count choices per day (policy time zone), method and purpose.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Count from this day (YYYY-MM-DD, policy time zone) or instant (ISO-8601).") var since: String?
+
+    func run() async throws {
+        let policy = try global.loadPolicy()
+        var from: Date?
+        if let since {
+            from = parseDay(since, policy: policy)
+            guard from != nil else { throw Failure(.usage, "--since \(since) is neither a day (2024-12-31) nor an ISO-8601 instant") }
+        }
+        let ledger = ConsentLedger(store: try global.openExistingStore(), policy: policy, clock: try global.clock())
+        let rows = try await ledger.stats(since: from)
+        if output.json { return try Output.json(rows) }
+        let purposes = policy.consent.purposes.map(\.id)
+        Output.table(["day", "method", "choices"] + purposes.map { "\($0) granted" }, rows.map { r in
+            [r.day, r.method, String(r.choices)] + purposes.map { String(r.granted[$0] ?? 0) }
+        })
+    }
+}
+
+/// A day in the policy's time zone (its first instant) or an ISO-8601 instant.
+func parseDay(_ text: String, policy: Policy) -> Date? {
+    if let instant = Timestamp.parse(text) { return instant }
+    let parts = text.split(separator: "-").compactMap { Int($0) }
+    guard parts.count == 3, text.count == 10 else { return nil }
+    return policy.calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Consent
+
+struct HoldCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hold",
+        abstract: "Keep records from the purge: an open request or a legal hold (reported by every purge).",
+        subcommands: [HoldAddCommand.self, HoldListCommand.self, HoldReleaseCommand.self])
+}
+
+struct HoldAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Place a hold on a contact request or a consent.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "A contact request's reference (CR-…).") var reference: String?
+    @Option(name: .customLong("consent-id"), help: "A consent id.") var consentID: String?
+    @Option(help: "open_request or legal_hold.") var kind: String = "legal_hold"
+    @Option(help: "Why (no personal data needed).") var reason: String?
+
+    func validate() throws {
+        guard (reference == nil) != (consentID == nil) else { throw ValidationError("give exactly one of --reference and --consent-id") }
+        guard HoldKind(rawValue: kind) != nil else { throw ValidationError("--kind must be open_request or legal_hold") }
+    }
+
+    func run() async throws {
+        let book = HoldBook(store: try global.openExistingStore(), clock: try global.clock())
+        let hold = try await book.add(subjectKind: reference != nil ? .contactRequest : .consent,
+                                      subject: reference ?? consentID!, kind: HoldKind(rawValue: kind)!, reason: reason)
+        if output.json { return try Output.json(hold) }
+        Output.line("hold \(hold.id ?? 0) placed (\(hold.kind)); release it with `privacyctl hold release \(hold.id ?? 0)`")
+    }
+}
+
+struct HoldListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the holds.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let holds = try await HoldBook(store: try global.openExistingStore(), clock: try global.clock()).list()
+        if output.json { return try Output.json(holds) }
+        if holds.isEmpty { return Output.line("no holds") }
+        Output.table(["id", "kind", "on", "subject", "since", "reason"], holds.map { h in
+            [String(h.id ?? 0), h.kind, h.subjectKind, h.subject, Timestamp.format(Timestamp.date(millis: h.createdAt)), h.reason ?? ""]
+        })
+    }
+}
+
+struct HoldReleaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "release", abstract: "Release a hold; the records fall under the retention rules again.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The hold's id (see `privacyctl hold list`).") var id: Int64
+
+    func run() async throws {
+        try await HoldBook(store: try global.openExistingStore(), clock: try global.clock()).release(id: id)
+        Output.line("hold \(id) released")
+    }
+}

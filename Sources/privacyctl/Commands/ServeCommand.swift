@@ -1,0 +1,69 @@
+import ArgumentParser
+import Consent
+import Foundation
+import Hummingbird
+import Logging
+import PrivacyServer
+import Vault
+
+/// `privacyctl serve`: the website's HTTP API. Holds the public key only: it seals, never opens.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API for the website (consents, contact requests, banner script).",
+        discussion: """
+            Needs only vault.pub: the server can seal contact requests but never read one back.
+            Writes are group-committed: a 2xx answer means the record is on disk.
+            The retention purge runs inside the server once a day (see --purge-interval).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0 picks a free one and prints it).") var port = 8080
+    @Flag(name: .customLong("no-rate-limit"), help: "Turn the per-IP rate limit off (tests, benchmarks).") var noRateLimit = false
+    @Option(name: .customLong("rate-limit"), help: "Requests per minute per truncated client IP on /v1/ routes.") var rateLimit = 600
+    @Flag(name: .customLong("trust-proxy"), help: "Take the client address from X-Forwarded-For (only behind your own reverse proxy).") var trustProxy = false
+    @Option(name: .customLong("purge-interval"), help: "How often to run the retention purge: an ISO-8601 duration (P1D, PT6H) or seconds; 'off' to disable.")
+    var purgeInterval = "P1D"
+    @Option(name: .customLong("allow-origin"), help: "A website origin allowed to call the API from the browser (CORS); repeatable.")
+    var allowOrigin: [String] = []
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive (use --no-rate-limit to turn it off)") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        _ = try purgeSeconds()
+    }
+
+    func purgeSeconds() throws -> Double? {
+        if purgeInterval == "off" { return nil }
+        if let seconds = Double(purgeInterval), seconds > 0 { return seconds }
+        guard let d = ISODuration(purgeInterval) else {
+            throw ValidationError("--purge-interval must be an ISO-8601 duration such as P1D or PT6H, a number of seconds, or 'off'")
+        }
+        let seconds = Double(((d.years * 365 + d.months * 30 + d.weeks * 7 + d.days) * 24 + d.hours) * 3600 + d.minutes * 60 + d.seconds)
+        guard seconds > 0 else { throw ValidationError("--purge-interval must be longer than zero") }
+        return seconds
+    }
+
+    func run() async throws {
+        let logger = {
+            var logger = Logger(label: "privacy-engine")
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return logger
+        }()
+        let policy = try global.loadPolicy()
+        let store = try global.openStore()
+        let keys = try SealingKeys(keys: global.keyDirectory)
+        let engine = Engine(store: store, policy: policy, clock: try global.clock(), keys: keys)
+        let configuration = ServerConfiguration(
+            host: host, port: port, rateLimitPerMinute: noRateLimit ? nil : rateLimit, trustProxy: trustProxy,
+            purgeIntervalSeconds: try purgeSeconds(), allowedOrigins: allowOrigin)
+        let app = buildApplication(engine: engine, configuration: configuration, logger: logger) { port in
+            logger.notice("listening", metadata: ["address": "http://\(configuration.host):\(port)", "policy_version": "\(policy.version)"])
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+
+/// `privacyctl`: the data protection officer's tool, and the server.
+@main
+struct Privacyctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "privacyctl",
+        abstract: "The GDPR consent and privacy engine: the DPO's tool and the website's server.",
+        discussion: """
+            Answer a person's requests and keep the data lawful:
+              privacyctl consent show ID        what a visitor chose (the id is shown in the banner)
+              privacyctl consent revoke ID      withdraw consent on the person's behalf (letter, phone, office)
+              privacyctl export --email ADDR --out answer.json   Art. 15 / Art. 20 answer
+              privacyctl erase --email ADDR     Art. 17 erasure, for real (file and WAL)
+              privacyctl purge --dry-run        what the retention rules would delete today
+              privacyctl audit verify           prove that no ledger entry was edited or removed
+
+            Set up and run:
+              privacyctl init                   database and key pair (asks for a passphrase)
+              privacyctl serve                  the HTTP API for the website on 127.0.0.1:8080
+
+            Every command reads --database (PRIVACY_DATABASE, default ./data/privacy.sqlite),
+            --policy (PRIVACY_POLICY, default policies/leinefelde-suedstadt.yaml) and --key-dir
+            (PRIVACY_KEY_DIR, default ./data/keys). The passphrase comes from PRIVACY_PASSPHRASE,
+            --passphrase-file or a prompt. PRIVACY_NOW=<ISO-8601 instant> fixes the clock (drills).
+
+            Exit codes: 0 ok · 1 operation failed · 2 bad usage or input · 3 not found ·
+            4 integrity failure (chain broken, wrong passphrase or key).
+            """,
+        version: "1.0.0",
+        subcommands: [
+            InitCommand.self, KeysCommand.self, ServeCommand.self, PolicyCommand.self,
+            ConsentCommand.self, ContactsCommand.self, ExportCommand.self, EraseCommand.self,
+            PurgeCommand.self, AuditCommand.self, HoldCommand.self,
+        ]
+    )
+
+    /// Runs the command and maps every failure to the contract's exit codes (ArgumentParser's own
+    /// usage errors become 2, not 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let outcome = Failure.outcome(for: error)
+            switch outcome {
+            case .parser:
+                if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version: exit 0
+                if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(Failure.Code.usage.rawValue)
+            case .failure(let code, let message):
+                FileHandle.standardError.write(Data("privacyctl: error: \(message)\n".utf8))
+                Foundation.exit(code.rawValue)
+            }
+        }
+    }
+}
