@@ -33,4 +33,32 @@ public struct ChainReport: Sendable, Codable, Equatable {
     }
 
     public var ok: Bool { firstBad == nil }
+
+    enum CodingKeys: String, CodingKey {
+        case chain, entries, redacted, ok, firstBad = "first_bad"
+    }
+
+    public init(chain: String, entries: Int, redacted: Int, firstBad: BadEntry?) {
+        self.chain = chain
+        self.entries = entries
+        self.redacted = redacted
+        self.firstBad = firstBad
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        chain = try c.decode(String.self, forKey: .chain)
+        entries = try c.decode(Int.self, forKey: .entries)
+        redacted = try c.decode(Int.self, forKey: .redacted)
+        firstBad = try c.decodeIfPresent(BadEntry.self, forKey: .firstBad)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(chain, forKey: .chain)
+        try c.encode(entries, forKey: .entries)
+        try c.encode(redacted, forKey: .redacted)
+        try c.encode(ok, forKey: .ok)
+        try c.encode(firstBad, forKey: .firstBad)  // null when the chain verifies
+    }
 }

@@ -1,0 +1,104 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// The real server and the real CLI on the same files, as the office runs them.
+@Suite("privacyctl serve with the DPO's commands", .serialized)
+struct ServerEndToEndTests {
+    /// A free loopback port (bound, read, released).
+    func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    func startServer(_ cli: CLIFixture, port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIFixture.binary)
+        process.arguments = ["serve", "--port", String(port), "--no-rate-limit"]
+        var env = cli.environment
+        env.removeValue(forKey: "PRIVACY_PASSPHRASE")  // the server needs no secret
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func request(_ method: String, _ url: String, body: String? = nil) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+    }
+
+    func waitUntilHealthy(_ base: String) async throws {
+        for _ in 0..<100 {
+            if let (status, _) = try? await request("GET", base + "/healthz"), status == 200 { return }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        Issue.record("the server did not become healthy")
+    }
+
+    @Test("the website records, the DPO reads, revokes, rotates keys under a running server, and erases")
+    func officeDay() async throws {
+        let cli = try CLIFixture()
+        let port = freePort()
+        let server = try startServer(cli, port: port)
+        defer { server.terminate(); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        try await waitUntilHealthy(base)
+
+        let (s1, consent) = try await request("POST", base + "/v1/consents",
+                                              body: #"{"policy_version":"2024-03-01","method":"accept_all","purposes":{"necessary":true,"external_media":true}}"#)
+        #expect(s1 == 201)
+        let id = try #require(consent["consent_id"] as? String)
+        let (s2, created) = try await request("POST", base + "/v1/contact-requests",
+                                              body: #"{"name":"Erika Mustermann","email":"erika@example.org","message":"Rückruf bitte","callback_time":"Mo 11-14","privacy_notice_accepted":true,"consent_id":"\#(id)"}"#)
+        #expect(s2 == 201)
+        let reference = try #require(created["reference"] as? String)
+
+        // The DPO reads what the server sealed (the server itself could not).
+        let shown = cli.run(["contacts", "show", reference, "--json"])
+        #expect((shown.json as? [String: Any])?["name"] as? String == "Erika Mustermann")
+
+        // A revocation by letter shows through the API.
+        #expect(cli.run(["consent", "revoke", id, "--reason", "letter"]).status == 0)
+        let (_, state) = try await request("GET", base + "/v1/consents/\(id)")
+        #expect(state["method"] as? String == "withdraw")
+
+        // Key rotation while the server runs: old and new requests open with the new key only.
+        let oldKey = try Data(contentsOf: URL(fileURLWithPath: cli.keyDir + "/vault.key"))
+        let rotated = cli.run(["keys", "rotate", "--json"])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        #expect((rotated.json as? [String: Any])?["resealed"] as? Int == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: cli.keyDir + "/vault.key")) != oldKey)
+        let (s3, second) = try await request("POST", base + "/v1/contact-requests",
+                                             body: #"{"name":"Max","email":"max@example.org","message":"Hallo","privacy_notice_accepted":true}"#)
+        #expect(s3 == 201)
+        let list = try #require(cli.run(["contacts", "list", "--json"]).json as? [[String: Any]])
+        #expect(Set(list.compactMap { $0["reference"] as? String }) == [reference, second["reference"] as? String ?? ""])
+        #expect(Set(list.compactMap { $0["key_id"] as? String }).count == 1)
+
+        // Erasure while the server runs: gone through the API too.
+        #expect(cli.run(["erase", "--email", "erika@example.org"]).status == 0)
+        let (s4, _) = try await request("GET", base + "/v1/consents/\(id)")
+        #expect(s4 == 404)
+        #expect(cli.run(["audit", "verify"]).status == 0)
+        let (s5, _) = try await request("GET", base + "/healthz")
+        #expect(s5 == 200)
+    }
+}
