@@ -53,17 +53,11 @@ struct AuditLogCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "From this day (YYYY-MM-DD) or instant.") var since: String?
+    @OptionGroup var since: SinceOption
 
     func run() async throws {
-        let policy = try global.loadPolicy()
-        var from: Date?
-        if let since {
-            from = parseDay(since, policy: policy)
-            guard from != nil else { throw Failure(.usage, "--since \(since) is neither a day (2024-12-31) nor an ISO-8601 instant") }
-        }
+        let start = try since.start(policy: try global.loadPolicy())
         let store = try global.openExistingStore()
-        let start = from
         let records = try await store.pool.read { db in try AuditLog.entries(db, since: start) }
         if output.json { return try Output.json(records) }
         if records.isEmpty { return Output.line("the audit log is empty") }

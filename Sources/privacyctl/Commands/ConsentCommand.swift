@@ -102,15 +102,11 @@ struct ConsentStatsCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Count from this day (YYYY-MM-DD, policy time zone) or instant (ISO-8601).") var since: String?
+    @OptionGroup var since: SinceOption
 
     func run() async throws {
         let policy = try global.loadPolicy()
-        var from: Date?
-        if let since {
-            from = parseDay(since, policy: policy)
-            guard from != nil else { throw Failure(.usage, "--since \(since) is neither a day (2024-12-31) nor an ISO-8601 instant") }
-        }
+        let from = try since.start(policy: policy)
         let ledger = ConsentLedger(store: try global.openExistingStore(), policy: policy, clock: try global.clock())
         let rows = try await ledger.stats(since: from)
         if output.json { return try Output.json(rows) }
@@ -119,12 +115,4 @@ struct ConsentStatsCommand: AsyncParsableCommand {
             [r.day, r.method, String(r.choices)] + purposes.map { String(r.granted[$0] ?? 0) }
         })
     }
-}
-
-/// A day in the policy's time zone (its first instant) or an ISO-8601 instant.
-func parseDay(_ text: String, policy: Policy) -> Date? {
-    if let instant = Timestamp.parse(text) { return instant }
-    let parts = text.split(separator: "-").compactMap { Int($0) }
-    guard parts.count == 3, text.count == 10 else { return nil }
-    return policy.calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
 }
