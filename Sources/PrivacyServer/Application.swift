@@ -15,6 +15,7 @@ public func buildApplication(engine: Engine, configuration: ServerConfiguration,
     }
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [MalformedHTTPHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "privacy-engine"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

@@ -48,7 +48,7 @@ public struct PolicyParser {
         } catch let error as PolicyError {
             throw error
         } catch let error as YamlError {
-            throw PolicyError(issues: [syntaxIssue(error)])
+            throw PolicyError(issues: [syntaxIssue(error, yaml: yaml)])
         } catch {
             throw PolicyError(issues: [PolicyIssue(file: file, line: 1, column: 1, rule: "yaml-syntax", message: "\(error)")])
         }
@@ -59,14 +59,50 @@ public struct PolicyParser {
         return policy!
     }
 
-    private func syntaxIssue(_ error: YamlError) -> PolicyIssue {
+    private func syntaxIssue(_ error: YamlError, yaml: String) -> PolicyIssue {
         var line = 1, column = 1
+        var message = "not valid YAML: \(error)"
         switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             line = mark.line; column = mark.column
-        default: break
+            message = "not valid YAML: \(problem)"
+        case .reader(let problem, let offset, _, _):
+            if let offset { (line, column) = Self.position(ofCharacter: offset, in: yaml) }
+            message = "not valid YAML: \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let key = duplicates.sorted().first ?? ""
+            line = Self.secondOccurrence(ofKey: key, in: yaml) ?? context.mark.line
+            message = "key '\(key)' appears twice in one mapping"
+            return PolicyIssue(file: file, line: line, column: column, rule: "duplicate-key", message: message)
+        default:
+            break
         }
-        return PolicyIssue(file: file, line: line, column: column, rule: "yaml-syntax", message: "not valid YAML: \(error)")
+        return PolicyIssue(file: file, line: line, column: column, rule: "yaml-syntax", message: message)
+    }
+
+    /// Line and column (1-based) of the character at `offset`.
+    static func position(ofCharacter offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1
+        for (i, c) in text.enumerated() {
+            if i >= offset { break }
+            if c == "\n" || c == "\r\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
+    }
+
+    /// The line where `key:` appears for the second time (the duplicate).
+    static func secondOccurrence(ofKey key: String, in text: String) -> Int? {
+        var seen = 0
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = raw.drop { $0 == " " || $0 == "\t" }
+            if line.hasPrefix("- ") { line = line.dropFirst(2).drop { $0 == " " } }
+            let unquoted = line.hasPrefix("\"") ? line.dropFirst() : line
+            if unquoted.hasPrefix(key), unquoted.dropFirst(key.count).drop(while: { $0 == "\"" || $0 == " " }).hasPrefix(":") {
+                seen += 1
+                if seen == 2 { return i + 1 }
+            }
+        }
+        return nil
     }
 
     // MARK: Building

@@ -35,18 +35,24 @@ public final class Store: Sendable {
     }
 
     /// Checkpoints the WAL into the database file and truncates it to zero bytes, so that no page
-    /// image from before a deletion survives in the WAL. Retries while readers hold old snapshots.
-    /// - Returns: `true` when the WAL was emptied.
+    /// image from before a deletion survives in the WAL.
+    ///
+    /// `SQLITE_BUSY` is expected while another connection (the server) checkpoints or holds an old
+    /// snapshot; SQLite then returns at once instead of waiting, so this retries with a growing
+    /// pause, for up to about ten seconds.
+    /// - Returns: `true` when a TRUNCATE checkpoint completed (every frame copied, the WAL emptied).
     @discardableResult
-    public func truncateWAL(attempts: Int = 50) throws -> Bool {
+    public func truncateWAL(attempts: Int = 60) throws -> Bool {
         for attempt in 0..<attempts {
-            let done = try pool.writeWithoutTransaction { db -> Bool in
-                let result = try db.checkpoint(.truncate)
-                return result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount
+            do {
+                // SQLITE_OK from a TRUNCATE checkpoint means it ran to the end: all frames were
+                // written back and the file was truncated. Frames that writers append afterwards
+                // are newer than the deletion and hold none of the deleted bytes.
+                try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                return true
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                usleep(UInt32(20_000 * min(attempt + 1, 10)))
             }
-            let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-            if done && walSize == 0 { return true }
-            usleep(UInt32(20_000 * min(attempt + 1, 10)))
         }
         return false
     }

@@ -3,6 +3,7 @@ import Consent
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Turns every failure into the error envelope with a fitting status, and tells 404 from 405.
 /// An unexpected error is logged by its type only (never with request data) and answered 500.
@@ -19,6 +20,9 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
             return error.response()
         } catch let error as ConsentError {
             return APIError(error).response()
+        } catch is HTTPParserError {
+            // A broken chunked body: the framing, not the JSON, is wrong.
+            return APIError.malformed("The request body is not valid HTTP/1.1 framing (chunked encoding); nothing was stored.").response()
         } catch is NIOTooManyBytesError {
             return RequestDecoding.tooLarge(ServerConfiguration.maxBodyBytesLimit).response()
         } catch let error as HTTPError {
