@@ -14,7 +14,7 @@ public func buildApplication(engine: Engine, configuration: ServerConfiguration,
         services.append(PurgeScheduler(engine: engine, intervalSeconds: interval, logger: logger))
     }
     return Application(
-        router: router,
+        responder: HeadAsGetResponder(base: router.buildResponder()),
         server: .http1(configuration: .init(additionalChannelHandlers: [MalformedHTTPHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "privacy-engine"),
         services: services,
@@ -49,6 +49,8 @@ public enum PublicRoutes {
         ("POST", "/v1/contact-requests"),
         ("GET", "/"),
         ("GET", "/consent.js"),
+        ("GET", "/site.js"),
+        ("GET", "/site.css"),
     ]
 
     static var table: [(pattern: [Substring], methods: [HTTPRequest.Method])] {

@@ -9,7 +9,9 @@ public struct Engine: Sendable {
     public let clock: any WallClock
     public let random: any RandomSource
     public let keys: SealingKeys
-    let writer: GroupCommitter
+    /// The ledger and the intake share the one group-commit writer of this process.
+    let ledger: ConsentLedger
+    let intake: ContactIntake
 
     public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys, random: any RandomSource = SystemRandom()) {
         self.store = store
@@ -17,14 +19,8 @@ public struct Engine: Sendable {
         self.clock = clock
         self.keys = keys
         self.random = random
-        self.writer = GroupCommitter(pool: store.pool)
-    }
-
-    var ledger: ConsentLedger {
-        ConsentLedger(store: store, policy: policy, clock: clock, random: random, writer: writer)
-    }
-
-    var intake: ContactIntake {
-        ContactIntake(store: store, policy: policy, clock: clock, keys: keys, random: random, writer: writer)
+        let writer = GroupCommitter(pool: store.pool)
+        self.ledger = ConsentLedger(store: store, policy: policy, clock: clock, random: random, writer: writer)
+        self.intake = ContactIntake(store: store, policy: policy, clock: clock, keys: keys, random: random, writer: writer)
     }
 }

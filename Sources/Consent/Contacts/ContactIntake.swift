@@ -12,6 +12,8 @@ public struct ContactIntake: Sendable {
     let random: any RandomSource
     let keys: SealingKeys
     let writer: GroupCommitter?
+    /// The collection window, worked out once.
+    let window: Range<Date>
 
     public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys,
                 random: any RandomSource = SystemRandom(), writer: GroupCommitter? = nil) {
@@ -21,13 +23,18 @@ public struct ContactIntake: Sendable {
         self.keys = keys
         self.random = random
         self.writer = writer
+        let start = policy.programme.startDate.flatMap { policy.calendar.date(from: $0) } ?? .distantPast
+        self.window = start..<max(start, policy.programmeEndInstant)
     }
+
+    /// Contact requests are taken while `instant` is inside the policy's collection window.
+    public func isCollecting(at instant: Date) -> Bool { window.contains(instant) }
 
     /// Seals and stores `form`; returns the reference once it is durable.
     /// Throws ``ConsentError/programmeEnded(endedAt:)`` outside the policy's collection window.
     public func submit(_ form: ContactForm) async throws -> Reference {
         let now = clock.now()
-        guard policy.isCollecting(at: now) else {
+        guard isCollecting(at: now) else {
             throw ConsentError.programmeEnded(endedAt: Timestamp.format(policy.programmeEndInstant))
         }
         let (sealer, index) = keys.current()

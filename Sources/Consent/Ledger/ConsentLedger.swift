@@ -13,6 +13,10 @@ public struct ConsentLedger: Sendable {
     let random: any RandomSource
     /// The server's group-commit writer; `nil` in the CLI, which writes one transaction per command.
     let writer: GroupCommitter?
+    /// Worked out once, not per request: the calendar of the policy's time zone and the hash of
+    /// the banner texts in each language.
+    let calendar: Calendar
+    let textsHashes: [String: Data]
 
     public init(store: Store, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
                 writer: GroupCommitter? = nil) {
@@ -21,12 +25,17 @@ public struct ConsentLedger: Sendable {
         self.clock = clock
         self.random = random
         self.writer = writer
+        self.calendar = policy.calendar
+        var hashes: [String: Data] = [:]
+        for language in policy.consent.texts.keys { hashes[language] = policy.textsHash(language: language) }
+        self.textsHashes = hashes
     }
 
     // MARK: Recording
 
-    /// Records a choice as a new ledger entry. Without a consent id a new one is issued.
-    /// Returns once the entry is durable.
+    /// Records a choice as a new ledger entry. Without a consent id a new one is issued; with one,
+    /// it must be a consent the ledger holds (ids are issued by the engine, never chosen by a
+    /// client, and an erased consent does not come back). Returns once the entry is durable.
     public func record(_ choice: ConsentChoice, provenance: Provenance, source: EntrySource = .web,
                        reason: String? = nil) async throws -> ConsentState {
         let completed = try ConsentRules.complete(choice, policy: policy)
@@ -34,8 +43,14 @@ public struct ConsentLedger: Sendable {
         let entry = draft(id: id, method: choice.method, purposes: completed.purposes, services: completed.services,
                           provenance: provenance, source: source, reason: reason,
                           pageURL: choice.pageURL, language: choice.language)
-        let stored = try await commit { db in try Self.append(entry, db) }
-        return state(of: stored)
+        let continues = choice.consentID != nil
+        let stored = try await commit { db -> LedgerEntry in
+            if continues, try Self.latest(id, db) == nil {
+                throw ConsentError.notFound(what: "consent \(id)")
+            }
+            return try Self.append(entry, db)
+        }
+        return state(of: stored, purposes: completed.purposes, services: completed.services)
     }
 
     /// Withdraws a consent: a new entry granting only what is required (Art. 7(3): as easy as giving it).
@@ -65,7 +80,7 @@ public struct ConsentLedger: Sendable {
                        provenance: Provenance, source: EntrySource, reason: String?,
                        pageURL: String?, language: String?) -> LedgerEntry {
         let now = clock.now()
-        let expires = policy.calendar.date(byAdding: .day, value: policy.consent.validDays, to: now) ?? now
+        let expires = calendar.date(byAdding: .day, value: policy.consent.validDays, to: now) ?? now
         return LedgerEntry(
             seq: 0, consentID: id.rawValue, recordedAt: Timestamp.millis(now), expiresAt: Timestamp.millis(expires),
             policyVersion: policy.version, method: method.rawValue, source: source.rawValue,
@@ -73,7 +88,7 @@ public struct ConsentLedger: Sendable {
             pageURL: pageURL, language: language, ipPrefix: provenance.ipPrefix, userAgent: provenance.userAgent,
             gpc: provenance.globalPrivacyControl,
             gpcConflict: provenance.globalPrivacyControl && method == .acceptAll,
-            reason: reason, textsHash: policy.textsHash(language: language ?? "de"),
+            reason: reason, textsHash: textsHashes[language ?? "de"] ?? textsHashes["de"] ?? policy.textsHash(language: "de"),
             contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil)
     }
 
@@ -86,7 +101,7 @@ public struct ConsentLedger: Sendable {
         entry.prevHash = head?["entry_hash"] as Data? ?? HashChain.genesis
         entry.contentHash = HashChain.contentHash(entry.canonicalContent)
         entry.entryHash = HashChain.entryHash(prev: entry.prevHash, seq: entry.seq, content: entry.contentHash)
-        try entry.insert(db)
+        try entry.insertFast(db)
         return entry
     }
 
@@ -129,13 +144,14 @@ public struct ConsentLedger: Sendable {
                      reason: e.reason, entryHash: Digest.hex([UInt8](e.entryHash)))
     }
 
-    func state(of e: LedgerEntry) -> ConsentState {
+    /// `purposes` and `services`, when the caller has them at hand, save parsing the stored JSON.
+    func state(of e: LedgerEntry, purposes: [String: Bool]? = nil, services: [String: Bool]? = nil) -> ConsentState {
         let now = Timestamp.millis(clock.now())
         return ConsentState(
             consentID: e.consentID ?? "", recordedAt: Timestamp.format(Timestamp.date(millis: e.recordedAt)),
             expiresAt: e.expiresAt.map { Timestamp.format(Timestamp.date(millis: $0)) },
             policyVersion: e.policyVersion ?? "", method: e.method ?? "", source: e.source ?? "",
-            purposes: e.choices, services: e.serviceChoices,
+            purposes: purposes ?? e.choices, services: services ?? e.serviceChoices,
             expired: e.expiresAt.map { now >= $0 } ?? false,
             policyOutdated: e.policyVersion != policy.version,
             gpc: e.gpc ?? false, gpcConflict: e.gpcConflict ?? false,

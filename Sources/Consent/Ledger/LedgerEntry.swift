@@ -57,6 +57,22 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
         ].joined(separator: "\u{1F}")
     }
 
+    /// Inserts through a cached statement with positional arguments: the hot path of the server
+    /// (GRDB's Codable encoding of the record cost 7 % of a consent request's CPU).
+    func insertFast(_ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO consent_ledger (seq, consent_id, recorded_at, expires_at, policy_version, method, source,
+              purposes, services, page_url, language, ip_prefix, user_agent, gpc, gpc_conflict, reason, texts_hash,
+              content_hash, prev_hash, entry_hash, redaction, redacted_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            seq, consentID, recordedAt, expiresAt, policyVersion, method, source, purposes, services, pageURL,
+            language, ipPrefix, userAgent, gpc, gpcConflict, reason, textsHash, contentHash, prevHash, entryHash,
+            redaction, redactedAt,
+        ])
+    }
+
     public var choices: [String: Bool] { Self.decodeChoices(purposes) }
     public var serviceChoices: [String: Bool] { Self.decodeChoices(services) }
 

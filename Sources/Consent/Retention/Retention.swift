@@ -77,13 +77,17 @@ public struct Retention: Sendable {
         var outcomes: [RuleOutcome] = []
         for rule in policy.retention {
             let selection = RetentionSelection(rule: rule, policy: policy, now: now)
+            // "Everything" (a rule counted from the programme's end) reads as "before now".
+            let dueIfBefore = selection.cutoff.map { $0 == Int64.max ? now : Timestamp.date(millis: $0) }
             var outcome = RuleOutcome(rule: rule.id, data: rule.data.rawValue, action: rule.action.rawValue,
-                                      dueIfBefore: selection.cutoff.map { Timestamp.format(Timestamp.date(millis: $0)) },
-                                      due: 0, done: 0, held: [:])
+                                      dueIfBefore: dueIfBefore.map(Timestamp.format), due: 0, done: 0, held: [:])
             let counts = try await store.pool.read { db in try selection.count(db) }
             outcome.due = counts.due
             outcome.held = counts.held
-            if !dryRun && counts.due > 0 {
+            if !dryRun && counts.due > 0, try await store.pool.read({ db in try selection.prefersBulk(db, due: counts.due) }) {
+                outcome.done = try await store.pool.write { db in try selection.applyBulk(db) }
+                progress?(rule.id, outcome.done, counts.due)
+            } else if !dryRun && counts.due > 0 {
                 while true {
                     let n = try await store.pool.write { db in try selection.apply(db, limit: batchSize) }
                     if n == 0 { break }

@@ -66,8 +66,15 @@ struct ConsentRoutes {
         return id
     }
 
+    /// At most 512 bytes, no control characters (a plain ASCII agent, the usual case, is taken as it is).
+    static func cleanUserAgent(_ raw: String) -> String {
+        let utf8 = raw.utf8
+        if utf8.count <= 512 && utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return raw }
+        return String(String.UnicodeScalarView(raw.unicodeScalars.lazy.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(512)))
+    }
+
     private func provenance(_ request: Request, _ context: PrivacyRequestContext) -> Provenance {
-        let agent = request.headers[.userAgent].map { String($0.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(512).map(Character.init)) }
+        let agent = request.headers[.userAgent].map(Self.cleanUserAgent)
         return Provenance(ipPrefix: clientAddress.prefix(request, context), userAgent: agent,
                           globalPrivacyControl: request.headers[HTTPField.Name("Sec-GPC")!]?.trimmingCharacters(in: .whitespaces) == "1")
     }

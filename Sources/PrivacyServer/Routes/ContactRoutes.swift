@@ -28,7 +28,7 @@ struct ContactRoutes {
         router.post("/v1/contact-requests") { request, context in
             let body = try await RequestDecoding.decode(FormBody.self, from: request, context: context)
             // The window is checked first: after the programme's end nothing is collected, valid or not.
-            if !engine.policy.isCollecting(at: engine.clock.now()) {
+            if !engine.intake.isCollecting(at: engine.clock.now()) {
                 throw APIError(ConsentError.programmeEnded(endedAt: Timestamp.format(engine.policy.programmeEndInstant)))
             }
             let form = try ContactForm(name: body.name, email: body.email, phone: body.phone, message: body.message,
