@@ -42,9 +42,15 @@ struct ConfigAndSiteTests {
                 #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
                 #expect(String(buffer: response.body).contains("consent.js"))
             }
-            try await client.execute(uri: "/consent.js", method: .get) { response in
+            let scriptLength = try await client.execute(uri: "/consent.js", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/javascript; charset=utf-8")
+                return response.body.readableBytes
+            }
+            try await client.execute(uri: "/consent.js", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 0)
+                #expect(response.headers[.contentLength] == String(scriptLength))
             }
         }
     }

@@ -158,6 +158,19 @@ struct ConsentRoutesTests {
         #expect(try await fixture.ledgerCount() == 0)
     }
 
+    @Test("a consent id the ledger does not hold is refused (404): ids are issued, never chosen, and an erased one does not come back")
+    func unknownIDOnPost() async throws {
+        let fixture = try ServerFixture()
+        let body = #"{"consent_id":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","policy_version":"2024-03-01","method":"reject_all"}"#
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/v1/consents", method: .post, headers: jsonHeaders, body: ByteBuffer(json: body)) { response in
+                #expect(response.status == .notFound)
+                #expect(errorCode(response) == "not_found")
+            }
+        }
+        #expect(try await fixture.ledgerCount() == 0)
+    }
+
     @Test("a service can be allowed alone, from its two-click placeholder")
     func serviceOnly() async throws {
         let fixture = try ServerFixture()
