@@ -158,17 +158,17 @@ struct ConsentRoutesTests {
         #expect(try await fixture.ledgerCount() == 0)
     }
 
-    @Test("a consent id the ledger does not hold is refused (404): ids are issued, never chosen, and an erased one does not come back")
+    @Test("a well-formed consent id the ledger does not hold starts a new history under that id")
     func unknownIDOnPost() async throws {
         let fixture = try ServerFixture()
         let body = #"{"consent_id":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","policy_version":"2024-03-01","method":"reject_all"}"#
         try await fixture.application().test(.router) { client in
             try await client.execute(uri: "/v1/consents", method: .post, headers: jsonHeaders, body: ByteBuffer(json: body)) { response in
-                #expect(response.status == .notFound)
-                #expect(errorCode(response) == "not_found")
+                #expect(response.status == .created)
+                #expect(json(response)["consent_id"] as? String == "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
             }
         }
-        #expect(try await fixture.ledgerCount() == 0)
+        #expect(try await fixture.ledgerCount() == 1)
     }
 
     @Test("a service can be allowed alone, from its two-click placeholder")

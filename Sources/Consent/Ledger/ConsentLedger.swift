@@ -33,9 +33,10 @@ public struct ConsentLedger: Sendable {
 
     // MARK: Recording
 
-    /// Records a choice as a new ledger entry. Without a consent id a new one is issued; with one,
-    /// it must be a consent the ledger holds (ids are issued by the engine, never chosen by a
-    /// client, and an erased consent does not come back). Returns once the entry is durable.
+    /// Records a choice as a new ledger entry. Without a consent id a new one is issued; a
+    /// well-formed id the ledger does not hold (a browser's cookie outliving an erasure, say)
+    /// starts a new history: it is the person's new choice, nothing of the erased one returns.
+    /// Returns once the entry is durable.
     public func record(_ choice: ConsentChoice, provenance: Provenance, source: EntrySource = .web,
                        reason: String? = nil) async throws -> ConsentState {
         let completed = try ConsentRules.complete(choice, policy: policy)
@@ -43,13 +44,7 @@ public struct ConsentLedger: Sendable {
         let entry = draft(id: id, method: choice.method, purposes: completed.purposes, services: completed.services,
                           provenance: provenance, source: source, reason: reason,
                           pageURL: choice.pageURL, language: choice.language)
-        let continues = choice.consentID != nil
-        let stored = try await commit { db -> LedgerEntry in
-            if continues, try Self.latest(id, db) == nil {
-                throw ConsentError.notFound(what: "consent \(id)")
-            }
-            return try Self.append(entry, db)
-        }
+        let stored = try await commit { db in try Self.append(entry, db) }
         return state(of: stored, purposes: completed.purposes, services: completed.services)
     }
 
