@@ -4,10 +4,13 @@ import ServiceLifecycle
 
 /// Runs the retention purge inside the server on a schedule (daily by default), so that nothing
 /// depends on someone remembering. The first run comes one interval after start.
-struct PurgeScheduler: ServiceLifecycle.Service {
+struct PurgeScheduler: ServiceLifecycle.Service, CustomStringConvertible {
     let engine: Engine
     let intervalSeconds: Double
     let logger: Logger
+
+    /// What ServiceLifecycle logs for this service (not the whole engine).
+    var description: String { "PurgeScheduler(every \(Int(intervalSeconds)) s)" }
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
