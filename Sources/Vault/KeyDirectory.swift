@@ -39,9 +39,19 @@ public struct KeyDirectory: Sendable {
         try Self.writeAtomically(pub, to: publicKeyPath(suffix: suffix))
     }
 
+    /// Writes only the public file (a rotation that resumes re-derives it from the new key pair).
+    public func writePublic(publicKey: VaultPublicKey, indexKey: IndexKey, suffix: String = "") throws {
+        try Self.writeAtomically(PublicKeyFile.encode(publicKey: publicKey, indexKey: indexKey), to: publicKeyPath(suffix: suffix))
+    }
+
     /// Moves the ".next" generation over the live one (the last step of a rotation).
+    ///
+    /// The public file goes first: from then on a server seals to the new key, whose secret exists
+    /// (still as `vault.key.next` if the process dies before the second rename). A file already
+    /// moved by an interrupted run is skipped, so running this again finishes the swap.
     public func promote(suffix: String) throws {
-        for (from, to) in [(secretKeyPath(suffix: suffix), secretKeyPath()), (publicKeyPath(suffix: suffix), publicKeyPath())] {
+        for (from, to) in [(publicKeyPath(suffix: suffix), publicKeyPath()), (secretKeyPath(suffix: suffix), secretKeyPath())] {
+            guard FileManager.default.fileExists(atPath: from) else { continue }
             guard rename(from, to) == 0 else {
                 throw VaultError.io(path: to, reason: String(cString: strerror(errno)))
             }

@@ -67,7 +67,7 @@ struct LedgerTamperTests {
         try tamper { db in
             var e = try #require(try LedgerEntry.fetchOne(db, key: 3))
             e.purposes = #"{"external_media":false,"necessary":true}"#
-            e.contentHash = HashChain.contentHash(e.canonicalContent)
+            e.hashContent()  // the ledger's own content hashing, as an attacker who read the code would
             try e.update(db)
         }
         #expect(try await firstBad() == 3)
@@ -78,7 +78,7 @@ struct LedgerTamperTests {
         try tamper { db in
             var e = try #require(try LedgerEntry.fetchOne(db, key: 3))
             e.purposes = #"{"external_media":false,"necessary":true}"#
-            e.contentHash = HashChain.contentHash(e.canonicalContent)
+            e.hashContent()  // the ledger's own content hashing, as an attacker who read the code would
             e.entryHash = HashChain.entryHash(prev: e.prevHash, seq: e.seq, content: e.contentHash)
             try e.update(db)
         }
@@ -131,7 +131,7 @@ struct LedgerTamperTests {
             var e = try #require(try LedgerEntry.fetchOne(db, key: 6))
             e.seq = 7
             e.prevHash = Data(repeating: 0, count: 32)
-            e.contentHash = HashChain.contentHash(e.canonicalContent)
+            e.hashContent()  // the ledger's own content hashing, as an attacker who read the code would
             e.entryHash = HashChain.entryHash(prev: e.prevHash, seq: e.seq, content: e.contentHash)
             try e.insert(db)
         }

@@ -84,7 +84,7 @@ public struct ConsentLedger: Sendable {
             gpc: provenance.globalPrivacyControl,
             gpcConflict: provenance.globalPrivacyControl && method == .acceptAll,
             reason: reason, textsHash: textsHashes[language ?? "de"] ?? textsHashes["de"] ?? policy.textsHash(language: "de"),
-            contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil)
+            contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil, personalHash: nil)
     }
 
     /// Appends `entry` after the current head, inside the caller's transaction. Reading the head in the
@@ -94,7 +94,7 @@ public struct ConsentLedger: Sendable {
         let head = try Row.fetchOne(db, sql: "SELECT seq, entry_hash FROM consent_ledger ORDER BY seq DESC LIMIT 1")
         entry.seq = (head?["seq"] as Int64? ?? 0) + 1
         entry.prevHash = head?["entry_hash"] as Data? ?? HashChain.genesis
-        entry.contentHash = HashChain.contentHash(entry.canonicalContent)
+        entry.hashContent()
         entry.entryHash = HashChain.entryHash(prev: entry.prevHash, seq: entry.seq, content: entry.contentHash)
         try entry.insertFast(db)
         return entry
@@ -178,11 +178,8 @@ public struct ConsentLedger: Sendable {
                 return report
             }
             if e.prevHash != prev { return bad("its previous-hash does not match entry \(e.seq - 1): entries were deleted, inserted or reordered") }
-            if e.redaction == nil {
-                if HashChain.contentHash(e.canonicalContent) != e.contentHash { return bad("its content was edited after it was recorded") }
-            } else {
-                report.redacted += 1
-            }
+            if let problem = e.contentProblem { return bad(problem) }
+            if e.redaction != nil { report.redacted += 1 }
             if HashChain.entryHash(prev: e.prevHash, seq: e.seq, content: e.contentHash) != e.entryHash {
                 return bad("its hash does not match its content")
             }

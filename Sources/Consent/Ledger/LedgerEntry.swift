@@ -9,6 +9,12 @@ import GRDB
 ///
 /// Erasure and retention *redact* an entry (its content columns become NULL, `redaction` says why)
 /// but keep its sequence number and hashes: the chain of the remaining entries still verifies.
+///
+/// Format 2 hashes the content in two halves, `contentHash` = BLAKE2b("ledger-v2" ‖ H(choice) ‖
+/// `personalHash`), where the choice is what anonymisation keeps (time, method, purposes, services,
+/// policy version, GPC, texts hash) and `personalHash` = H(consent id, page, language, IP prefix,
+/// user agent, reason) is stored. An anonymised entry can so still prove that its choice was not
+/// edited, without its personal half.
 public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "consent_ledger"
 
@@ -34,6 +40,8 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     public var entryHash: Data
     public var redaction: String?
     public var redactedAt: Int64?
+    /// Hash of the personal half (format 2); `nil` for format-1 entries.
+    public var personalHash: Data?
 
     enum CodingKeys: String, CodingKey {
         case seq, method, source, purposes, services, language, gpc, reason, redaction
@@ -41,7 +49,7 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
         case policyVersion = "policy_version", pageURL = "page_url", ipPrefix = "ip_prefix"
         case userAgent = "user_agent", gpcConflict = "gpc_conflict", textsHash = "texts_hash"
         case contentHash = "content_hash", prevHash = "prev_hash", entryHash = "entry_hash"
-        case redactedAt = "redacted_at"
+        case redactedAt = "redacted_at", personalHash = "personal_hash"
     }
 
     /// The canonical text the content hash is taken over. Field order and separators are part of
@@ -57,19 +65,82 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
         ].joined(separator: "\u{1F}")
     }
 
+    /// What anonymisation keeps, canonically (format 2).
+    var choiceContent: String {
+        func f(_ s: String?) -> String { s ?? "\u{0}" }
+        func b(_ v: Bool?) -> String { v.map { $0 ? "1" : "0" } ?? "\u{0}" }
+        return [
+            "choice-v2", String(recordedAt), expiresAt.map(String.init) ?? "\u{0}", f(policyVersion), f(method),
+            f(source), f(purposes), f(services), b(gpc), b(gpcConflict),
+            textsHash.map { Data($0).base64EncodedString() } ?? "\u{0}",
+        ].joined(separator: "\u{1F}")
+    }
+
+    /// What anonymisation removes, canonically (format 2).
+    var personalContent: String {
+        func f(_ s: String?) -> String { s ?? "\u{0}" }
+        return ["personal-v2", f(consentID), f(pageURL), f(language), f(ipPrefix), f(userAgent), f(reason)]
+            .joined(separator: "\u{1F}")
+    }
+
+    /// The personal columns, all NULL once an entry is anonymised or deleted.
+    var personalColumnsAreEmpty: Bool {
+        consentID == nil && pageURL == nil && language == nil && ipPrefix == nil && userAgent == nil && reason == nil
+    }
+
+    /// Every content column, all NULL once an entry is deleted.
+    var contentColumnsAreEmpty: Bool {
+        personalColumnsAreEmpty && expiresAt == nil && policyVersion == nil && method == nil && source == nil
+            && purposes == nil && services == nil && gpc == nil && gpcConflict == nil && textsHash == nil
+    }
+
+    static func contentHashV2(choice: Data, personal: Data) -> Data {
+        HashChain.contentHash("ledger-v2\u{1F}" + choice.base64EncodedString() + "\u{1F}" + personal.base64EncodedString())
+    }
+
+    /// Seals the entry's content for the chain (format 2).
+    mutating func hashContent() {
+        let personal = HashChain.contentHash(personalContent)
+        personalHash = personal
+        contentHash = Self.contentHashV2(choice: HashChain.contentHash(choiceContent), personal: personal)
+    }
+
+    /// Why this entry's stored content does not match its content hash, or `nil` when it does.
+    var contentProblem: String? {
+        switch redaction {
+        case nil:
+            let expected = personalHash == nil
+                ? HashChain.contentHash(canonicalContent)
+                : Self.contentHashV2(choice: HashChain.contentHash(choiceContent), personal: HashChain.contentHash(personalContent))
+            if personalHash != nil && HashChain.contentHash(personalContent) != personalHash {
+                return "its personal data was edited after it was recorded"
+            }
+            return expected == contentHash ? nil : "its content was edited after it was recorded"
+        case "anonymised":
+            guard personalColumnsAreEmpty else { return "it is marked anonymised but still holds personal data" }
+            guard let personalHash else { return "it is marked anonymised but was recorded in a format that cannot prove its choice" }
+            return Self.contentHashV2(choice: HashChain.contentHash(choiceContent), personal: personalHash) == contentHash
+                ? nil : "its choice was edited (it is marked anonymised)"
+        case "deleted":
+            return contentColumnsAreEmpty ? nil : "it is marked deleted but still holds content"
+        default:
+            return "its redaction mark '\(redaction!)' is not one the engine writes"
+        }
+    }
+
     /// Inserts through a cached statement with positional arguments: the hot path of the server
     /// (GRDB's Codable encoding of the record cost 7 % of a consent request's CPU).
     func insertFast(_ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO consent_ledger (seq, consent_id, recorded_at, expires_at, policy_version, method, source,
               purposes, services, page_url, language, ip_prefix, user_agent, gpc, gpc_conflict, reason, texts_hash,
-              content_hash, prev_hash, entry_hash, redaction, redacted_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              content_hash, prev_hash, entry_hash, redaction, redacted_at, personal_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.execute(arguments: [
             seq, consentID, recordedAt, expiresAt, policyVersion, method, source, purposes, services, pageURL,
             language, ipPrefix, userAgent, gpc, gpcConflict, reason, textsHash, contentHash, prevHash, entryHash,
-            redaction, redactedAt,
+            redaction, redactedAt, personalHash,
         ])
     }
 

@@ -16,6 +16,7 @@ public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
         var inTime = false
         var number = ""
         var sawComponent = false
+        var sawTimeComponent = false
         for c in chars {
             if c == "T" {
                 guard !inTime, number.isEmpty else { return nil }
@@ -26,6 +27,7 @@ public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
             guard let n = Int(number), number.count <= 9 else { return nil }
             number = ""
             sawComponent = true
+            sawTimeComponent = sawTimeComponent || inTime
             switch (inTime, c) {
             case (false, "Y"): years = n
             case (false, "M"): months = n
@@ -37,7 +39,8 @@ public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
             default: return nil
             }
         }
-        guard number.isEmpty, sawComponent else { return nil }
+        // "P1DT" is not a duration: a T must be followed by at least one time component.
+        guard number.isEmpty, sawComponent, !inTime || sawTimeComponent else { return nil }
     }
 
     /// `date` plus this duration, in `calendar`'s time zone.

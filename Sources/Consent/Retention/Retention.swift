@@ -75,13 +75,16 @@ public struct Retention: Sendable {
         }
         let now = clock.now()
         var outcomes: [RuleOutcome] = []
+        var earlier: [RetentionSelection] = []
         for rule in policy.retention {
             let selection = RetentionSelection(rule: rule, policy: policy, now: now)
+            let before = earlier
+            defer { earlier.append(selection) }
             // "Everything" (a rule counted from the programme's end) reads as "before now".
             let dueIfBefore = selection.cutoff.map { $0 == Int64.max ? now : Timestamp.date(millis: $0) }
             var outcome = RuleOutcome(rule: rule.id, data: rule.data.rawValue, action: rule.action.rawValue,
                                       dueIfBefore: dueIfBefore.map(Timestamp.format), due: 0, done: 0, held: [:])
-            let counts = try await store.pool.read { db in try selection.count(db) }
+            let counts = try await store.pool.read { db in try selection.count(db, after: before) }
             outcome.due = counts.due
             outcome.held = counts.held
             if !dryRun && counts.due > 0, try await store.pool.read({ db in try selection.prefersBulk(db, due: counts.due) }) {

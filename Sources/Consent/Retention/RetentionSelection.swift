@@ -24,13 +24,17 @@ struct RetentionSelection: Sendable {
         }
     }
 
+    /// The cut-off as an SQL literal (an integer, so it is safe to inline; it lets one query
+    /// combine the conditions of several rules).
+    private var cutoffSQL: String { String(cutoff ?? Int64.min) }
+
     private var holdKinds: String {
         rule.holds.isEmpty ? "''" : rule.holds.map { "'\($0.rawValue)'" }.joined(separator: ",")
     }
 
     // MARK: Contact requests
 
-    private var contactsDue: String { "received_at <= :cutoff" }
+    private var contactsDue: String { "received_at <= \(cutoffSQL)" }
     private func contactsHeld(_ kinds: String) -> String {
         "reference IN (SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind IN (\(kinds)))"
     }
@@ -44,7 +48,7 @@ struct RetentionSelection: Sendable {
 
     private var consentDue: String {
         switch rule.starts {
-        case .received: return "recorded_at <= :cutoff AND \(consentNotDone)"
+        case .received: return "recorded_at <= \(cutoffSQL) AND \(consentNotDone)"
         case .programmeEnd: return consentNotDone
         case .withdrawn, .expired:
             let column = rule.starts == .withdrawn ? "method = 'withdraw' AND recorded_at" : "expires_at"
@@ -53,7 +57,7 @@ struct RetentionSelection: Sendable {
                   SELECT consent_id FROM (
                     SELECT consent_id, method, recorded_at, expires_at, MAX(seq)
                     FROM consent_ledger WHERE consent_id IS NOT NULL GROUP BY consent_id)
-                  WHERE \(column) <= :cutoff)
+                  WHERE \(column) <= \(cutoffSQL))
                 """
         }
     }
@@ -73,29 +77,45 @@ struct RetentionSelection: Sendable {
 
     // MARK: Counting and applying
 
-    func count(_ db: Database) throws -> (due: Int, held: [String: Int]) {
-        guard let cutoff else { return (0, [:]) }
-        let args: StatementArguments = ["cutoff": cutoff]
+    /// The rows this rule deletes or anonymises (due, and kept by none of its holds), as SQL.
+    var takes: String? {
+        guard cutoff != nil else { return nil }
+        switch rule.data {
+        case .contactRequests: return "(\(contactsDue) AND NOT \(contactsHeld(holdKinds)))"
+        case .consentRecords: return "(\(consentDue) AND NOT \(consentHeld(holdKinds)))"
+        case .auditEntries: return nil
+        }
+    }
+
+    /// Counts what this rule would do after the `earlier` rules of the run have done theirs, so a
+    /// dry run reports exactly the counts of the real run even where rules overlap (a contact
+    /// request due both at the programme's end and six months after receipt is counted once).
+    func count(_ db: Database, after earlier: [RetentionSelection] = []) throws -> (due: Int, held: [String: Int]) {
+        guard cutoff != nil else { return (0, [:]) }
+        let excluded = earlier.filter { $0.rule.data == rule.data && $0.removesWhatThisTakes(self) }
+            .compactMap(\.takes).map { " AND NOT \($0)" }.joined()
         var held: [String: Int] = [:]
         switch rule.data {
-        case .contactRequests:
-            let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests WHERE \(contactsDue) AND NOT \(contactsHeld(holdKinds))", arguments: args) ?? 0
+        case .contactRequests, .consentRecords:
+            let table = rule.data == .contactRequests ? "contact_requests" : "consent_ledger"
+            let due = rule.data == .contactRequests ? contactsDue : consentDue
+            let heldBy = { (kinds: String) in rule.data == .contactRequests ? contactsHeld(kinds) : consentHeld(kinds) }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(due) AND NOT \(heldBy(holdKinds))\(excluded)") ?? 0
             for kind in rule.holds {
-                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests WHERE \(contactsDue) AND \(contactsHeld("'\(kind.rawValue)'"))", arguments: args) ?? 0
+                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(due) AND \(heldBy("'\(kind.rawValue)'"))\(excluded)") ?? 0
                 if n > 0 { held[kind.rawValue] = n }
             }
-            return (due, held)
-        case .consentRecords:
-            let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE \(consentDue) AND NOT \(consentHeld(holdKinds))", arguments: args) ?? 0
-            for kind in rule.holds {
-                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE \(consentDue) AND \(consentHeld("'\(kind.rawValue)'"))", arguments: args) ?? 0
-                if n > 0 { held[kind.rawValue] = n }
-            }
-            return (due, held)
+            return (count, held)
         case .auditEntries:
-            let last = try auditLastDue(db, cutoff: cutoff)
+            let last = try auditLastDue(db, cutoff: cutoff!)
             return (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE seq <= ?", arguments: [last]) ?? 0, [:])
         }
+    }
+
+    /// Whether what this (earlier) rule does leaves nothing for `later` to do to the same row:
+    /// a deletion always does; an anonymisation only for a later anonymisation.
+    func removesWhatThisTakes(_ later: RetentionSelection) -> Bool {
+        rule.action == .delete || later.rule.action == .anonymise
     }
 
     /// Whether deleting the due records at once beats deleting them in batches.
@@ -113,14 +133,13 @@ struct RetentionSelection: Sendable {
 
     /// Deletes every due contact request in one transaction (see ``prefersBulk(_:due:)``); returns how many.
     func applyBulk(_ db: Database) throws -> Int {
-        guard let cutoff, rule.data == .contactRequests else { return 0 }
-        let args: StatementArguments = ["cutoff": cutoff]
+        guard cutoff != nil, rule.data == .contactRequests else { return 0 }
         let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0
         try db.execute(sql: "DROP TABLE IF EXISTS temp.purge_keep")
         try db.execute(sql: """
             CREATE TEMP TABLE purge_keep AS SELECT * FROM contact_requests
             WHERE NOT (\(contactsDue) AND NOT \(contactsHeld(holdKinds)))
-            """, arguments: args)
+            """)
         try db.execute(sql: "DELETE FROM contact_requests")
         try db.execute(sql: "INSERT INTO contact_requests SELECT * FROM temp.purge_keep")
         try db.execute(sql: "DROP TABLE temp.purge_keep")
@@ -131,7 +150,7 @@ struct RetentionSelection: Sendable {
     /// Deletes or anonymises up to `limit` due records; returns how many.
     func apply(_ db: Database, limit: Int) throws -> Int {
         guard let cutoff else { return 0 }
-        let args: StatementArguments = ["cutoff": cutoff, "limit": limit]
+        let args: StatementArguments = ["limit": limit]
         switch rule.data {
         case .contactRequests:
             try db.execute(sql: """

@@ -39,10 +39,13 @@ public struct KeyRotation: Sendable {
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RotationReport {
         let old = try keys.loadKeyPair(passphrase: passphrase)
         let (_, indexKey) = try keys.loadPublic()
-        let resumed = keys.hasKeys(suffix: Self.nextSuffix)
+        // Resuming: the new secret waits in vault.key.next. Its public file is derived from it again,
+        // in case the run died before writing it or after moving it.
+        let resumed = FileManager.default.fileExists(atPath: keys.secretKeyPath(suffix: Self.nextSuffix))
         let new: VaultKeyPair
         if resumed {
             new = try keys.loadKeyPair(passphrase: passphrase, suffix: Self.nextSuffix)
+            try keys.writePublic(publicKey: new.publicKey, indexKey: indexKey, suffix: Self.nextSuffix)
         } else {
             new = try VaultKeyPair.generate(random: random)
             try keys.write(keyPair: new, indexKey: indexKey, passphrase: passphrase, limits: limits,

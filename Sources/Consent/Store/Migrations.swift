@@ -79,6 +79,11 @@ enum Migrations {
             }
             try db.create(index: "holds_by_subject", on: "holds", columns: ["subject_kind", "subject"])
         }
+        m.registerMigration("v2: ledger personal hash") { db in
+            // Format 2 of the ledger's content hash (see LedgerEntry): anonymised entries keep a
+            // provable choice. Format-1 rows (personal_hash NULL) verify as before.
+            try db.alter(table: "consent_ledger") { t in t.add(column: "personal_hash", .blob) }
+        }
         return m
     }()
 }
