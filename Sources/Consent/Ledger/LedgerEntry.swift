@@ -55,31 +55,32 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     /// The canonical text the content hash is taken over. Field order and separators are part of
     /// the ledger format: never change them, add a format instead.
     var canonicalContent: String {
-        func f(_ s: String?) -> String { s ?? "\u{0}" }
-        func b(_ v: Bool?) -> String { v.map { $0 ? "1" : "0" } ?? "\u{0}" }
-        return [
-            "ledger-v1", f(consentID), String(recordedAt), expiresAt.map(String.init) ?? "\u{0}",
+        [
+            "ledger-v1", f(consentID), String(recordedAt), f(expiresAt),
             f(policyVersion), f(method), f(source), f(purposes), f(services), f(pageURL), f(language),
-            f(ipPrefix), f(userAgent), b(gpc), b(gpcConflict), f(reason),
-            textsHash.map { Data($0).base64EncodedString() } ?? "\u{0}",
+            f(ipPrefix), f(userAgent), f(gpc), f(gpcConflict), f(reason),
+            f(textsHash),
         ].joined(separator: "\u{1F}")
     }
 
+    /// A field of the canonical text: its value, or NUL for none.
+    private func f(_ s: String?) -> String { s ?? "\u{0}" }
+    private func f(_ n: Int64?) -> String { n.map(String.init) ?? "\u{0}" }
+    private func f(_ v: Bool?) -> String { v.map { $0 ? "1" : "0" } ?? "\u{0}" }
+    private func f(_ d: Data?) -> String { d.map { $0.base64EncodedString() } ?? "\u{0}" }
+
     /// What anonymisation keeps, canonically (format 2).
     var choiceContent: String {
-        func f(_ s: String?) -> String { s ?? "\u{0}" }
-        func b(_ v: Bool?) -> String { v.map { $0 ? "1" : "0" } ?? "\u{0}" }
-        return [
-            "choice-v2", String(recordedAt), expiresAt.map(String.init) ?? "\u{0}", f(policyVersion), f(method),
-            f(source), f(purposes), f(services), b(gpc), b(gpcConflict),
-            textsHash.map { Data($0).base64EncodedString() } ?? "\u{0}",
+        [
+            "choice-v2", String(recordedAt), f(expiresAt), f(policyVersion), f(method),
+            f(source), f(purposes), f(services), f(gpc), f(gpcConflict),
+            f(textsHash),
         ].joined(separator: "\u{1F}")
     }
 
     /// What anonymisation removes, canonically (format 2).
     var personalContent: String {
-        func f(_ s: String?) -> String { s ?? "\u{0}" }
-        return ["personal-v2", f(consentID), f(pageURL), f(language), f(ipPrefix), f(userAgent), f(reason)]
+        ["personal-v2", f(consentID), f(pageURL), f(language), f(ipPrefix), f(userAgent), f(reason)]
             .joined(separator: "\u{1F}")
     }
 
