@@ -211,9 +211,10 @@ struct ConsentLedgerTests {
         #expect(try await box.ledgerReport().ok)
     }
 
-    @Test("the Global Privacy Control signal is stored, and accept_all against it is flagged", arguments: [
+    @Test("the Global Privacy Control signal is stored, and a grant against it is flagged", arguments: [
         (ConsentMethod.acceptAll, true, true),
         (ConsentMethod.rejectAll, true, false),
+        (ConsentMethod.acceptSelection, true, false),
         (ConsentMethod.acceptAll, false, false),
     ])
     func gpc(method: ConsentMethod, gpc: Bool, conflict: Bool) async throws {

@@ -89,9 +89,16 @@ struct ConsentRoutesTests {
                 #expect(body["gpc"] as? Bool == true)
                 #expect(body["gpc_conflict"] as? Bool == true)
             }
+            // A selection that grants a service against GPC is flagged too; one that grants nothing is not.
+            for (services, conflict) in [(#"{"youtube":true}"#, true), (#"{}"#, false)] {
+                let body = #"{"policy_version":"2024-03-01","method":"accept_selection","purposes":{},"services":\#(services)}"#
+                try await client.execute(uri: "/v1/consents", method: .post, headers: headers, body: ByteBuffer(json: body)) { response in
+                    #expect(json(response)["gpc_conflict"] as? Bool == conflict)
+                }
+            }
         }
         let row = try await fixture.store.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT ip_prefix, user_agent, gpc FROM consent_ledger")!
+            try Row.fetchOne(db, sql: "SELECT ip_prefix, user_agent, gpc FROM consent_ledger ORDER BY seq LIMIT 1")!
         }
         #expect(row["ip_prefix"] as String? == "127.0.0.0")
         #expect(row["user_agent"] as String? == "TestBrowser/1.0")

@@ -82,9 +82,15 @@ public struct ConsentLedger: Sendable {
             purposes: LedgerEntry.encodeChoices(purposes), services: LedgerEntry.encodeChoices(services),
             pageURL: pageURL, language: language, ipPrefix: provenance.ipPrefix, userAgent: provenance.userAgent,
             gpc: provenance.globalPrivacyControl,
-            gpcConflict: provenance.globalPrivacyControl && method == .acceptAll,
+            // GPC asks not to share or sell; any optional purpose or service granted against it
+            // (accept_all, or a selection) is recorded as asked, and flagged.
+            gpcConflict: provenance.globalPrivacyControl && grantsOptional(purposes: purposes, services: services),
             reason: reason, textsHash: textsHashes[language ?? "de"] ?? textsHashes["de"] ?? policy.textsHash(language: "de"),
             contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil, personalHash: nil)
+    }
+
+    private func grantsOptional(purposes: [String: Bool], services: [String: Bool]) -> Bool {
+        policy.consent.purposes.contains { !$0.required && purposes[$0.id] == true } || services.values.contains(true)
     }
 
     /// Appends `entry` after the current head, inside the caller's transaction. Reading the head in the
