@@ -8,7 +8,7 @@ struct RateLimitTests {
     @Test("on by default: after the burst the public routes answer 429 with Retry-After; /healthz is not limited")
     func limits() async throws {
         let fixture = try ServerFixture()
-        try await fixture.application(rateLimit: 40).test(.live) { client in
+        try await fixture.application(rateLimit: 20).test(.live) { client in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<12 {
                 statuses.append(try await client.execute(uri: "/v1/config", method: .get) { $0.status })
@@ -26,7 +26,7 @@ struct RateLimitTests {
 
     @Test("the bucket refills with time")
     func refills() {
-        let limiter = RateLimiter(perMinute: 60)
+        let limiter = RateLimiter(perMinute: 30)
         let start = ContinuousClock.now
         for _ in 0..<15 { #expect(limiter.take("198.51.100.0", now: start) == nil) }
         #expect(limiter.take("198.51.100.0", now: start) != nil)

@@ -3,7 +3,8 @@ import Hummingbird
 import Synchronization
 
 /// A token bucket per truncated client IP on the public routes: `limit` requests a minute,
-/// with bursts up to a quarter minute's worth. Answers 429 with `Retry-After`.
+/// with bursts up to half a minute's worth (a page load, a retry, a form: a whole office behind one
+/// NAT stays well under it). Answers 429 with `Retry-After`.
 final class RateLimiter: Sendable {
     struct Bucket {
         var tokens: Double
@@ -12,7 +13,7 @@ final class RateLimiter: Sendable {
 
     let perMinute: Int
     private let buckets = Mutex<[String: Bucket]>([:])
-    private var capacity: Double { max(Double(perMinute) / 4, 10) }
+    private var capacity: Double { max(Double(perMinute) / 2, 10) }
 
     init(perMinute: Int) { self.perMinute = perMinute }
 
