@@ -35,8 +35,7 @@ public struct KeyDirectory: Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         let secret = try SecretKeyFile.wrap(keyPair: keyPair, passphrase: passphrase, limits: limits, random: random)
         try Self.writeAtomically(secret, to: secretKeyPath(suffix: suffix))
-        let pub = PublicKeyFile.encode(publicKey: keyPair.publicKey, indexKey: indexKey)
-        try Self.writeAtomically(pub, to: publicKeyPath(suffix: suffix))
+        try writePublic(publicKey: keyPair.publicKey, indexKey: indexKey, suffix: suffix)
     }
 
     /// Writes only the public file (a rotation that resumes re-derives it from the new key pair).

@@ -12,7 +12,7 @@ public struct ContactIntake: Sendable {
     let random: any RandomSource
     let keys: SealingKeys
     let writer: GroupCommitter?
-    /// The collection window, worked out once.
+    /// The policy's collection window, worked out once (it is checked on every request).
     let window: Range<Date>
 
     public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys,
@@ -23,8 +23,7 @@ public struct ContactIntake: Sendable {
         self.keys = keys
         self.random = random
         self.writer = writer
-        let start = policy.programme.startDate.flatMap { policy.calendar.date(from: $0) } ?? .distantPast
-        self.window = start..<max(start, policy.programmeEndInstant)
+        self.window = policy.collectionWindow
     }
 
     /// Contact requests are taken while `instant` is inside the policy's collection window.

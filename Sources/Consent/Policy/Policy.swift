@@ -31,11 +31,14 @@ public struct Policy: Sendable {
         return c.date(byAdding: .day, value: 1, to: lastDay)!
     }
 
-    /// Contact requests are collected while `instant` is before the programme's end.
-    public func isCollecting(at instant: Date) -> Bool {
-        if let start = programme.startDate, instant < calendar.date(from: start)! { return false }
-        return instant < programmeEndInstant
+    /// When contact requests are collected: from the programme's start (if given) to its end.
+    public var collectionWindow: Range<Date> {
+        let start = programme.startDate.flatMap { calendar.date(from: $0) } ?? .distantPast
+        return start..<max(start, programmeEndInstant)
     }
+
+    /// Contact requests are collected while `instant` is inside ``collectionWindow``.
+    public func isCollecting(at instant: Date) -> Bool { collectionWindow.contains(instant) }
 
     public func purpose(_ id: String) -> Purpose? { consent.purposes.first { $0.id == id } }
 }

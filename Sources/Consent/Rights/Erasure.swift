@@ -47,16 +47,14 @@ public struct Erasure: Sendable {
     public func erase(_ subject: DataSubject) async throws -> ErasureReport {
         let contacts: [ContactRequestView]
         let linkedIDs: [String]
-        let subjectHash: String
+        let subjectHash = index.subjectHash(subject)
         switch subject {
         case .email(let email):
             contacts = try await archive.find(email: email)
             linkedIDs = contacts.compactMap(\.consentID)
-            subjectHash = Digest.hex(index.value(for: "subject:email:" + BlindIndex.normalise(email)))
         case .consentID(let id):
             contacts = try await archive.find(consentID: id)
             linkedIDs = [id.rawValue]
-            subjectHash = Digest.hex(index.value(for: "subject:consent:" + id.rawValue))
         }
         let consentIDs = Array(Set(linkedIDs)).sorted()
         let references = contacts.map(\.reference)

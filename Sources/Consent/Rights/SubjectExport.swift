@@ -1,9 +1,20 @@
 import Foundation
+import Vault
 
 /// Who a request is about: the address they wrote from, or the consent id the banner showed them.
 public enum DataSubject: Sendable {
     case email(String)
     case consentID(ConsentID)
+}
+
+extension BlindIndex {
+    /// How the audit log names a person: a keyed hash, never the address or the id itself.
+    public func subjectHash(_ subject: DataSubject) -> String {
+        switch subject {
+        case .email(let email): Digest.hex(value(for: "subject:email:" + BlindIndex.normalise(email)))
+        case .consentID(let id): Digest.hex(value(for: "subject:consent:" + id.rawValue))
+        }
+    }
 }
 
 /// The answer to an access request (Art. 15) and a portability request (Art. 20), in one

@@ -87,7 +87,7 @@ struct ConsentRevokeCommand: AsyncParsableCommand {
     func run() async throws {
         let consentID = try parseConsentID(id)
         let ledger = ConsentLedger(store: try global.openExistingStore(), policy: try global.loadPolicy(), clock: try global.clock())
-        let subject = (try? global.blindIndex()).map { Digest.hex($0.value(for: "subject:consent:" + consentID.rawValue)) }
+        let subject = (try? global.blindIndex()).map { $0.subjectHash(.consentID(consentID)) }
         let state = try await ledger.withdraw(consentID, provenance: .none, source: .dpo, reason: reason,
                                               audit: AuditNote(action: "consent.revoke", subject: subject))
         if output.json { return try Output.json(state) }

@@ -46,18 +46,11 @@ struct ExportCommand: AsyncParsableCommand {
         try FileOutput.writePrivate(try encoder.encode(export), to: out)
         let summary = Summary(file: out, contactRequests: export.data.contactRequests.count, consents: export.data.consents.count,
                               consentEntries: export.data.consents.reduce(0) { $0 + $1.entries.count })
-        try await audit(store, AuditNote(action: "export", subject: subjectHash(subject, index), details: [
+        try await audit(store, AuditNote(action: "export", subject: index.subjectHash(subject), details: [
             "contact_requests": String(summary.contactRequests), "consent_entries": String(summary.consentEntries),
         ]), clock: clock)
         if output.json { return try Output.json(summary) }
         Output.line("wrote \(out): \(summary.contactRequests) contact requests, \(summary.consents) consents (\(summary.consentEntries) entries)")
-    }
-}
-
-func subjectHash(_ subject: DataSubject, _ index: BlindIndex) -> String {
-    switch subject {
-    case .email(let e): Digest.hex(index.value(for: "subject:email:" + BlindIndex.normalise(e)))
-    case .consentID(let id): Digest.hex(index.value(for: "subject:consent:" + id.rawValue))
     }
 }
 
