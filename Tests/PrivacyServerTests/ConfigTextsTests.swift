@@ -1,6 +1,7 @@
 import HTTPTypes
 import Consent
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 @testable import PrivacyServer
@@ -34,5 +35,28 @@ struct ConfigTextsTests {
                 #expect(receipt?["texts_hash"] as? String == served)
             }
         }
+    }
+
+    @Test("a withdrawal records the texts of the banner's language (?lang=), German without it", arguments: [
+        ("?lang=en", "en"), ("", "de"), ("?lang=fr", "de"),
+    ])
+    func withdrawalTexts(query: String, shown: String) async throws {
+        let fixture = try ServerFixture()
+        let policy = try fixture.engine().policy
+        try await fixture.application().test(.router) { client in
+            let given = #"{"policy_version":"2024-03-01","method":"accept_all","purposes":{"necessary":true,"external_media":true}}"#
+            let id = try await client.execute(uri: "/v1/consents", method: .post, headers: jsonHeaders, body: ByteBuffer(json: given)) {
+                json($0)["consent_id"] as! String
+            }
+            try await client.execute(uri: "/v1/consents/\(id)\(query)", method: .delete) { response in
+                #expect(response.status == .ok)
+                let receipt = json(response)["receipt"] as? [String: Any]
+                #expect(receipt?["texts_hash"] as? String == TextsSnapshot(policy.texts(language: shown)).hashHex)
+            }
+        }
+        let language = try await fixture.store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT language FROM consent_ledger ORDER BY seq DESC LIMIT 1")
+        }
+        #expect(language == (query.isEmpty || shown == "de" ? nil : shown))
     }
 }

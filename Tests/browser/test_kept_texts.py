@@ -116,3 +116,16 @@ def test_without_the_served_texts_nothing_can_be_consented(driver, servers):
     assert iframe_srcs(driver) == []
     with sqlite3.connect(str(server.database)) as db:
         assert db.execute("SELECT COUNT(*) FROM consent_ledger").fetchone()[0] == 0
+
+
+def test_an_english_withdrawal_records_the_english_texts(driver, server):
+    load(driver, server, "/?lang=en")
+    wait_dialog(driver, "first")
+    action_button(driver, "accept_all").click()
+    given = wait_recorded(driver, server, "accept_all")
+    status, config = server.api("GET", "/v1/config?lang=en")
+    assert status == 200 and given["receipt"]["texts_hash"] == config["texts_hash"]
+    driver.execute_async_script("const done = arguments[arguments.length - 1];"
+                                "window.PrivacyConsent.withdraw().then(() => done(true), () => done(false));")
+    withdrawn = wait_recorded(driver, server, "withdraw")
+    assert withdrawn["receipt"]["texts_hash"] == config["texts_hash"]

@@ -54,15 +54,18 @@ public struct ConsentLedger: Sendable {
 
     /// Withdraws a consent: a new entry granting only what is required (Art. 7(3): as easy as giving it).
     /// `audit`, when given, is written to the audit log in the same transaction (the DPO's revocations).
+    /// `language` is the banner's language the visitor withdrew in (its texts are the entry's texts);
+    /// one the policy has no texts in is not recorded.
     public func withdraw(_ id: ConsentID, provenance: Provenance, source: EntrySource,
-                         reason: String? = nil, audit: AuditNote? = nil) async throws -> ConsentState {
+                         reason: String? = nil, audit: AuditNote? = nil, language: String? = nil) async throws -> ConsentState {
+        let language = language.flatMap { policy.consent.texts[$0] != nil ? $0 : nil }
         var purposes: [String: Bool] = [:]
         for p in policy.consent.purposes { purposes[p.id] = p.required }
         var services: [String: Bool] = [:]
         for (_, s) in policy.consent.allServices { services[s.id] = false }
         let entry = draft(id: id, method: .withdraw, purposes: purposes, services: services,
-                          provenance: provenance, source: source, reason: reason, pageURL: nil, language: nil)
-        let texts = snapshot(language: nil)
+                          provenance: provenance, source: source, reason: reason, pageURL: nil, language: language)
+        let texts = snapshot(language: language)
         let stored = try await commit { db -> LedgerEntry in
             guard try Self.latest(id, db) != nil else { throw ConsentError.notFound(what: "consent \(id)") }
             try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)

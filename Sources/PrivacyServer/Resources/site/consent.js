@@ -228,7 +228,8 @@
       apply(null);
       return null;
     }
-    const res = await api('DELETE', '/v1/consents/' + encodeURIComponent(id));
+    // The language, so that the withdrawal records the texts it was given under (docs/texts.md).
+    const res = await api('DELETE', '/v1/consents/' + encodeURIComponent(id) + '?lang=' + encodeURIComponent(lang));
     if (!res.ok || !res.body) {
       const err = new Error('withdraw ' + res.status);
       err.response = res;
