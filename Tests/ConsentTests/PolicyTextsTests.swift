@@ -12,7 +12,8 @@ struct PolicyTextsTests {
 
     static let june = "2024-06-01T12:00:00+02:00"
     static let july = "2024-07-01T12:00:00+02:00"
-    static let newBody = ("body: \"Auf unserer Website verwenden wir Cookies,", "body: \"Geänderter Text. Auf unserer Website verwenden wir Cookies,")
+    /// Every banner body (German and English) begins with a new sentence.
+    static let newBody = ("      body: \"", "      body: \"Geänderter Text. ")
 
     func keptRows() async throws -> [Row] {
         try await box.store.pool.read { db in
@@ -135,10 +136,10 @@ struct PolicyTextsTests {
         let kept = try await PolicyTextArchive(store: box.store).texts(of: id)
         #expect(kept.texts == box.policy.texts(language: "de"))
         #expect(kept.texts.policyVersion == "2024-03-01")
-        #expect(kept.texts.texts["body"]?.hasPrefix("Auf unserer Website") == true)
+        #expect(kept.texts.texts["body"] == box.policy.consent.texts["de"]?["body"])
         #expect(kept.sequence == given.receipt.sequence && kept.method == "accept_all")
         let keptNew = try await PolicyTextArchive(store: box.store).texts(of: try #require(ConsentID(other.consentID)))
-        #expect(keptNew.texts.texts["body"]?.hasPrefix("Geänderter Text.") == true)
+        #expect(keptNew.texts.texts["body"] == "Geänderter Text. " + (box.policy.consent.texts["de"]?["body"] ?? ""))
         // 2024-03-01 in German (kept by the entry), 2024-09-01 in both languages (kept by serve).
         #expect(try await keptRows().count == 3)
         #expect(try await box.ledgerReport().ok)
@@ -190,13 +191,13 @@ struct PolicyTextsTests {
         #expect(try await keptRows().map { $0["texts_hash"] as Data } == [box.policy.textsHash(language: "de"), box.policy.textsHash(language: "en")])
     }
 
-    @Test("a purpose's changed description or a new service is named")
+    @Test("a purpose's changed title or a changed service is named")
     func purposeDifferences() throws {
         let changed = try Fixtures.policy(
-            ("de: \"Inhalte von Drittanbietern wie", "de: \"Inhalte Dritter wie"),
-            ("        - id: google_maps", "        - id: vimeo\n          title: { de: \"Vimeo\", en: \"Vimeo\" }\n          provider: \"Vimeo.com, Inc.\"\n          privacy_url: \"https://vimeo.com/privacy\"\n        - id: google_maps"))
+            ("de: \"Externe Medien\"", "de: \"Medien Dritter\""),
+            ("privacy_url: \"https://policies.google.com/privacy\"", "privacy_url: \"https://policies.google.com/privacy?hl=de\""))
         let differences = changed.texts(language: "de").differences(from: box.policy.texts(language: "de"))
-        #expect(differences == ["purposes.external_media.description changed", "purposes.external_media.services changed"])
+        #expect(differences == ["purposes.external_media.title changed", "purposes.external_media.services changed"])
         #expect(changed.texts(language: "en").differences(from: box.policy.texts(language: "en")) == ["purposes.external_media.services changed"])
     }
 
