@@ -160,6 +160,32 @@ struct PolicyTextsTests {
         }
     }
 
+    @Test("an old texts-v1 entry and new texts-v2 entries share one chain that verifies; only the old one lacks texts")
+    func oldAndNewEntries() async throws {
+        let v1 = box.policy.textsHashV1(language: "de")
+        let old = LedgerEntry(
+            seq: 0, consentID: "old-consent-0001", recordedAt: Timestamp.millis(instant("2024-03-02T12:00:00+01:00")),
+            expiresAt: nil, policyVersion: box.policy.version, method: "accept_all", source: "web",
+            purposes: LedgerEntry.encodeChoices(["necessary": true, "external_media": true]),
+            services: LedgerEntry.encodeChoices(["youtube": true, "google_maps": true]), pageURL: nil, language: nil,
+            ipPrefix: nil, userAgent: nil, gpc: false, gpcConflict: false, reason: nil, textsHash: v1,
+            contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil, personalHash: nil)
+        _ = try await box.store.pool.write { db in try ConsentLedger.append(old, db) }
+        let new = try await box.record(.rejectAll, at: Self.june)
+        try await box.ledger(at: Self.july).withdraw(ConsentID("old-consent-0001")!, provenance: .none, source: .dpo)
+        #expect(try await box.ledgerReport() == ChainReport(chain: "consent_ledger", entries: 3, redacted: 0, firstBad: nil))
+        let hashes = try await box.store.pool.read { db in try Data.fetchAll(db, sql: "SELECT texts_hash FROM consent_ledger ORDER BY seq") }
+        #expect(hashes == [v1, box.policy.textsHash(language: "de"), box.policy.textsHash(language: "de")])
+        // The old entry's withdrawal is new: its texts are kept; the new consent's too.
+        #expect(try await PolicyTextArchive(store: box.store).texts(of: ConsentID("old-consent-0001")!).sequence == 3)
+        #expect(try await PolicyTextArchive(store: box.store).texts(of: ConsentID(new.consentID)!).sequence == 2)
+        // Its first entry, alone, could not show its texts.
+        try await box.store.pool.write { db in try db.execute(sql: "DELETE FROM consent_ledger WHERE seq = 3") }
+        await #expect(throws: PolicyTextsError.self) {
+            try await PolicyTextArchive(store: box.store).texts(of: ConsentID("old-consent-0001")!)
+        }
+    }
+
     @Test("kept texts edited in the file do not verify")
     func corrupt() async throws {
         let given = try await box.record(.acceptAll, at: Self.june)
