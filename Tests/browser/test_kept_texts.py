@@ -129,3 +129,41 @@ def test_an_english_withdrawal_records_the_english_texts(driver, server):
                                 "window.PrivacyConsent.withdraw().then(() => done(true), () => done(false));")
     withdrawn = wait_recorded(driver, server, "withdraw")
     assert withdrawn["receipt"]["texts_hash"] == config["texts_hash"]
+
+
+def texts_document(policy: dict, language: str) -> bytes:
+    """The texts-v2 document of docs/texts.md, built from the policy file alone (the shipped policy
+    states every banner string, so no engine default is needed)."""
+    consent = policy["consent"]
+    lang = language if language in consent["texts"] else "de"
+
+    def localized(value: dict) -> str:
+        return value.get(lang) or value["de"]
+
+    document = {
+        "format": "texts-v2",
+        "policy_version": policy["policy_version"],
+        "language": lang,
+        "texts": consent["texts"][lang],
+        "banner_strings": consent["banner_strings"][lang],
+        "purposes": [{
+            "id": p["id"], "required": p["required"], "legal_basis": p["legal_basis"],
+            "title": localized(p["title"]), "description": localized(p["description"]),
+            "services": [{"id": s["id"], "title": localized(s["title"]), "provider": s["provider"],
+                          "privacy_url": s["privacy_url"]} for s in p.get("services") or []],
+        } for p in consent["purposes"]],
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def test_the_texts_hash_is_recomputed_from_the_policy_file(server):
+    import yaml  # PyYAML (requirements.txt)
+    with open(POLICY, encoding="utf-8") as f:
+        policy = yaml.load(f, Loader=yaml.BaseLoader)  # every scalar a string, as the engine reads them
+    for purpose in policy["consent"]["purposes"]:
+        purpose["required"] = purpose["required"] == "true"
+    for language in ("de", "en", "fr"):
+        status, config = server.api("GET", f"/v1/config?lang={language}")
+        assert status == 200
+        document = texts_document(policy, language)
+        assert hashlib.blake2b(document, digest_size=32).hexdigest() == config["texts_hash"], language
