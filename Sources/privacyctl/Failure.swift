@@ -45,6 +45,12 @@ struct Failure: Error, CustomStringConvertible {
             default:
                 return .failure(.failed, e.description)
             }
+        case let e as PolicyTextsError:
+            switch e {
+            case .changed: return .failure(.usage, e.description)
+            case .notKept: return .failure(.notFound, e.description)
+            case .corrupt: return .failure(.integrity, e.description)
+            }
         case let e as PolicyError:
             return .failure(.usage, "the policy is not valid:\n" + e.description)
         case let e as ClockSelection.Failure:

@@ -2,10 +2,17 @@ import Foundation
 import Vault
 
 extension Policy {
-    /// BLAKE2b-256 over exactly what the banner shows in `language` under this policy version:
-    /// the banner texts, every purpose's title, description and legal basis, every service's title,
-    /// provider and privacy link. Stored with each ledger entry as proof of what the visitor saw.
+    /// The `texts_hash` every new ledger entry records: BLAKE2b-256 of the canonical `texts-v2`
+    /// document of ``texts(language:)`` (see ``TextsSnapshot`` and `docs/texts.md`), which the
+    /// database keeps (``PolicyTextArchive``).
     public func textsHash(language: String) -> Data {
+        TextsSnapshot(texts(language: language)).hash
+    }
+
+    /// The `texts-v1` hash that entries recorded before the texts were kept carry: BLAKE2b-256 over
+    /// lines of the banner texts, purposes and services (not the banner script's strings). Kept only
+    /// so that such an entry can be checked against an old policy file (see `docs/texts.md`).
+    func textsHashV1(language: String) -> Data {
         let lang = consent.texts[language] != nil ? language : "de"
         var lines = ["texts-v1", version, lang]
         let texts = consent.texts[lang] ?? [:]

@@ -13,10 +13,10 @@ public struct ConsentLedger: Sendable {
     let random: any RandomSource
     /// The server's group-commit writer; `nil` in the CLI, which writes one transaction per command.
     let writer: GroupCommitter?
-    /// Worked out once, not per request: the calendar of the policy's time zone and the hash of
-    /// the banner texts in each language.
+    /// Worked out once, not per request: the calendar of the policy's time zone and the texts
+    /// (with their canonical document and hash) in each language.
     let calendar: Calendar
-    let textsHashes: [String: Data]
+    let textSnapshots: [String: TextsSnapshot]
 
     public init(store: Store, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
                 writer: GroupCommitter? = nil) {
@@ -26,9 +26,9 @@ public struct ConsentLedger: Sendable {
         self.random = random
         self.writer = writer
         self.calendar = policy.calendar
-        var hashes: [String: Data] = [:]
-        for language in policy.consent.texts.keys { hashes[language] = policy.textsHash(language: language) }
-        self.textsHashes = hashes
+        var snapshots: [String: TextsSnapshot] = [:]
+        for language in policy.textLanguages { snapshots[language] = TextsSnapshot(policy.texts(language: language)) }
+        self.textSnapshots = snapshots
     }
 
     // MARK: Recording
@@ -44,22 +44,31 @@ public struct ConsentLedger: Sendable {
         let entry = draft(id: id, method: choice.method, purposes: completed.purposes, services: completed.services,
                           provenance: provenance, source: source, reason: reason,
                           pageURL: choice.pageURL, language: choice.language)
-        let stored = try await commit { db in try Self.append(entry, db) }
+        let texts = snapshot(language: choice.language)
+        let stored = try await commit { db in
+            try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)
+            return try Self.append(entry, db)
+        }
         return state(of: stored, purposes: completed.purposes, services: completed.services)
     }
 
     /// Withdraws a consent: a new entry granting only what is required (Art. 7(3): as easy as giving it).
     /// `audit`, when given, is written to the audit log in the same transaction (the DPO's revocations).
+    /// `language` is the banner's language the visitor withdrew in (its texts are the entry's texts);
+    /// one the policy has no texts in is not recorded.
     public func withdraw(_ id: ConsentID, provenance: Provenance, source: EntrySource,
-                         reason: String? = nil, audit: AuditNote? = nil) async throws -> ConsentState {
+                         reason: String? = nil, audit: AuditNote? = nil, language: String? = nil) async throws -> ConsentState {
+        let language = language.flatMap { policy.consent.texts[$0] != nil ? $0 : nil }
         var purposes: [String: Bool] = [:]
         for p in policy.consent.purposes { purposes[p.id] = p.required }
         var services: [String: Bool] = [:]
         for (_, s) in policy.consent.allServices { services[s.id] = false }
         let entry = draft(id: id, method: .withdraw, purposes: purposes, services: services,
-                          provenance: provenance, source: source, reason: reason, pageURL: nil, language: nil)
+                          provenance: provenance, source: source, reason: reason, pageURL: nil, language: language)
+        let texts = snapshot(language: language)
         let stored = try await commit { db -> LedgerEntry in
             guard try Self.latest(id, db) != nil else { throw ConsentError.notFound(what: "consent \(id)") }
+            try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)
             let stored = try Self.append(entry, db)
             if let audit {
                 try AuditLog.append(action: audit.action, actor: audit.actor, subject: audit.subject,
@@ -85,8 +94,14 @@ public struct ConsentLedger: Sendable {
             // GPC asks not to share or sell; any optional purpose or service granted against it
             // (accept_all, or a selection) is recorded as asked, and flagged.
             gpcConflict: provenance.globalPrivacyControl && grantsOptional(purposes: purposes, services: services),
-            reason: reason, textsHash: textsHashes[language ?? "de"] ?? textsHashes["de"] ?? policy.textsHash(language: "de"),
+            reason: reason, textsHash: snapshot(language: language).hash,
             contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil, personalHash: nil)
+    }
+
+    /// The texts an entry in `language` is recorded under: those the banner is served in that
+    /// language (German when the policy has none in it, or no language is known).
+    public func snapshot(language: String?) -> TextsSnapshot {
+        textSnapshots[language ?? "de"] ?? textSnapshots["de"] ?? TextsSnapshot(policy.texts(language: "de"))
     }
 
     private func grantsOptional(purposes: [String: Bool], services: [String: Bool]) -> Bool {

@@ -87,6 +87,8 @@ public struct ConsentSettings: Sendable {
     public var purposes: [Purpose]
     /// Banner texts per language code.
     public var texts: [String: [String: String]]
+    /// The banner script's own strings per language code (`consent.banner_strings`); see ``BannerStrings``.
+    public var bannerStrings: [String: [String: String]] = [:]
 
     public var allServices: [(purpose: Purpose, service: Service)] {
         purposes.flatMap { p in p.services.map { (p, $0) } }

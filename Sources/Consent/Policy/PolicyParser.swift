@@ -159,7 +159,7 @@ public struct PolicyParser {
     }
 
     private mutating func buildConsent(_ node: Node) -> ConsentSettings? {
-        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts"]) else { return nil }
+        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts", "banner_strings"]) else { return nil }
         let validDays = int(m, "valid_days", min: 1)
         var purposes: [Purpose] = []
         var seen = Set<String>()
@@ -187,8 +187,25 @@ public struct PolicyParser {
             }
             if texts["de"] == nil { report(textsNode, "missing-key", "texts need at least German ('de')") }
         }
+        let bannerStrings = m["banner_strings"].map { buildBannerStrings($0, languages: Set(texts.keys)) } ?? [:]
         guard let validDays else { return nil }
-        return ConsentSettings(validDays: validDays, purposes: purposes, texts: texts)
+        return ConsentSettings(validDays: validDays, purposes: purposes, texts: texts, bannerStrings: bannerStrings)
+    }
+
+    /// `consent.banner_strings.<lang>.<key>`: the banner script's own strings (see ``BannerStrings``).
+    private mutating func buildBannerStrings(_ node: Node, languages: Set<String>) -> [String: [String: String]] {
+        var result: [String: [String: String]] = [:]
+        guard let byLanguage = mapping(node, "banner_strings", keys: nil) else { return result }
+        for (lang, value) in byLanguage {
+            if !languages.contains(lang), let key = node.mapping?.keys.first(where: { $0.string == lang }) {
+                report(key, "unknown-language", "banner_strings has '\(lang)' but texts has no '\(lang)'; add texts.\(lang) or remove these strings")
+            }
+            guard let entries = mapping(value, "banner_strings.\(lang)", keys: BannerStrings.keys) else { continue }
+            var dict: [String: String] = [:]
+            for (key, v) in entries { if let s = scalar(v, "banner_strings.\(lang).\(key)") { dict[key] = s } }
+            result[lang] = dict
+        }
+        return result
     }
 
     private mutating func buildPurpose(_ node: Node) -> Purpose? {

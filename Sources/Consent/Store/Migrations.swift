@@ -84,6 +84,18 @@ enum Migrations {
             // provable choice. Format-1 rows (personal_hash NULL) verify as before.
             try db.alter(table: "consent_ledger") { t in t.add(column: "personal_hash", .blob) }
         }
+        m.registerMigration("v3-issue11-texts: policy texts kept") { db in
+            // The complete texts of each policy version and language, addressed by the texts_hash
+            // that ledger entries record (see PolicyTextArchive, docs/texts.md). Never updated.
+            try db.create(table: "policy_texts") { t in
+                t.primaryKey("texts_hash", .blob)                     // BLAKE2b-256 of document
+                t.column("policy_version", .text).notNull()
+                t.column("language", .text).notNull()
+                t.column("document", .text).notNull()                 // canonical texts-v2 JSON
+                t.column("kept_at", .integer).notNull()
+                t.uniqueKey(["policy_version", "language"])
+            }
+        }
         return m
     }()
 }

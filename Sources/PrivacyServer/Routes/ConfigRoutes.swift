@@ -11,6 +11,10 @@ struct ConfigRoutes {
         var languages: [String]
         var consentValidDays: Int
         var texts: [String: String]
+        /// The banner script's own strings; kept with `texts` under `texts_hash` (docs/texts.md).
+        var bannerStrings: [String: String]
+        /// The hash new entries in `language` record: of exactly what this answer shows.
+        var textsHash: String
         var purposes: [PurposeConfig]
         var controller: ControllerConfig
         var contactRequestsOpen: Bool
@@ -20,6 +24,7 @@ struct ConfigRoutes {
             case language, languages, texts, purposes, controller
             case policyVersion = "policy_version", consentValidDays = "consent_valid_days"
             case contactRequestsOpen = "contact_requests_open", programmeEnd = "programme_end"
+            case bannerStrings = "banner_strings", textsHash = "texts_hash"
         }
     }
 
@@ -50,14 +55,17 @@ struct ConfigRoutes {
         router.get("/v1/config") { request, _ in
             let policy = engine.policy
             let asked = request.uri.queryParameters.get("lang") ?? "de"
-            let lang = policy.consent.texts[asked] != nil ? asked : "de"
+            // Everything shown comes from the same snapshot that new entries in this language record.
+            let snapshot = engine.ledger.snapshot(language: policy.consent.texts[asked] != nil ? asked : "de")
+            let shown = snapshot.texts
             let config = Config(
-                policyVersion: policy.version, language: lang, languages: policy.consent.texts.keys.sorted(),
-                consentValidDays: policy.consent.validDays, texts: policy.consent.texts[lang] ?? [:],
-                purposes: policy.consent.purposes.map { p in
-                    PurposeConfig(id: p.id, required: p.required, title: p.title.text(lang), description: p.description.text(lang),
+                policyVersion: policy.version, language: shown.language, languages: policy.textLanguages,
+                consentValidDays: policy.consent.validDays, texts: shown.texts,
+                bannerStrings: shown.bannerStrings, textsHash: snapshot.hashHex,
+                purposes: shown.purposes.map { p in
+                    PurposeConfig(id: p.id, required: p.required, title: p.title, description: p.description,
                                   legalBasis: p.legalBasis,
-                                  services: p.services.map { ServiceConfig(id: $0.id, title: $0.title.text(lang), provider: $0.provider, privacyURL: $0.privacyURL) })
+                                  services: p.services.map { ServiceConfig(id: $0.id, title: $0.title, provider: $0.provider, privacyURL: $0.privacyURL) })
                 },
                 controller: ControllerConfig(name: policy.controller.name, address: policy.controller.address),
                 contactRequestsOpen: policy.isCollecting(at: engine.clock.now()),

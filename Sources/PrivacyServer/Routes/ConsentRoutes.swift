@@ -56,7 +56,9 @@ struct ConsentRoutes {
 
     func withdraw(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
         let id = try consentID(context)
-        let state = try await engine.ledger.withdraw(id, provenance: provenance(request, context), source: .web)
+        // `?lang=` names the banner's language, so that the entry records the texts it showed.
+        let state = try await engine.ledger.withdraw(id, provenance: provenance(request, context), source: .web,
+                                                     language: request.uri.queryParameters.get("lang"))
         return try jsonResponse(state)
     }
 

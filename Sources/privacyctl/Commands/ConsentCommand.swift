@@ -21,14 +21,23 @@ func parseConsentID(_ text: String) throws -> ConsentID {
 /// `privacyctl consent show ID`
 struct ConsentShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show the current state of a consent (its latest entry).")
+        commandName: "show", abstract: "Show the current state of a consent (its latest entry).",
+        discussion: """
+            With --texts, prints instead the exact texts the latest entry was recorded under (banner texts, banner script strings, purposes and services, in the language shown), as the database kept them when the policy version was first served, also after the policy file changed. An entry recorded before the engine kept texts exits 3. See docs/texts.md.
+
+            Examples:
+              privacyctl consent show Zk3x… --texts
+              privacyctl consent show Zk3x… --texts --json
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The consent id (from the banner's settings, or the visitor's letter).") var id: String
+    @Flag(help: "Print the texts the latest entry was recorded under instead of its state.") var texts = false
 
     func run() async throws {
         let consentID = try parseConsentID(id)
+        if texts { return try await ConsentTextsOutput.print(consentID, store: try global.openExistingStore(), json: output.json) }
         let ledger = ConsentLedger(store: try global.openExistingStore(), policy: try global.loadPolicy(), clock: try global.clock())
         let state = try await ledger.current(consentID)
         if output.json { return try Output.json(state) }

@@ -15,6 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
             Needs only vault.pub: the server can seal contact requests but never read one back.
             Writes are group-committed: a 2xx answer means the record is on disk.
             The retention purge runs inside the server once a day (see --purge-interval).
+            At start the server keeps the complete texts of the policy version in the database (once per version); it refuses to start (exit 2) when the policy's texts differ from those kept for the same policy_version: bump policy_version after changing a text.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -57,7 +58,14 @@ struct ServeCommand: AsyncParsableCommand {
         let policy = try global.loadPolicy()
         let store = try global.openStore()
         let keys = try SealingKeys(keys: global.keyDirectory)
-        let engine = Engine(store: store, policy: policy, clock: try global.clock(), keys: keys)
+        let clock = try global.clock()
+        // Before answering anything: keep this version's texts, or refuse texts that differ from
+        // those kept for the same policy_version (exit 2; see docs/texts.md).
+        let kept = try await PolicyTextArchive(store: store).keep(policy, at: clock.now())
+        if !kept.keptNow.isEmpty {
+            logger.notice("policy texts kept", metadata: ["policy_version": "\(policy.version)", "languages": "\(kept.keptNow.joined(separator: ","))"])
+        }
+        let engine = Engine(store: store, policy: policy, clock: clock, keys: keys)
         let configuration = ServerConfiguration(
             host: host, port: port, rateLimitPerMinute: noRateLimit ? nil : rateLimit, trustProxy: trustProxy,
             purgeIntervalSeconds: try purgeSeconds(), allowedOrigins: allowOrigin)

@@ -7,7 +7,8 @@
  *
  * What it does:
  *  - sets the Google Consent Mode v2 defaults (all denied) at once, and updates them from the choice;
- *  - asks the engine (GET /v1/config) for the purposes, services and texts, and shows the banner
+ *  - asks the engine (GET /v1/config) for the purposes, services, texts and its own strings
+ *    (banner_strings: the engine keeps them with the policy version's texts), and shows the banner
  *    (a modal dialog with two layers) unless a valid choice is stored;
  *  - records every choice with the engine (POST /v1/consents) and keeps only the consent id in the
  *    first-party cookie `privacy_consent_id`;
@@ -51,64 +52,15 @@
   const PRIVACY_URL = data.privacyUrl || '#datenschutz';
   const STYLE_NONCE = data.nonce || (script && script.nonce) || '';
 
-  /** Texts the engine does not deliver (the banner's own labels). */
-  const STR = {
-    de: {
-      settings_title: 'Cookie-Einstellungen',
-      always_active: 'Immer aktiv',
-      legal_basis: 'Rechtsgrundlage',
-      provider: 'Anbieter',
-      provider_privacy: 'Datenschutzerklärung des Anbieters',
-      services: 'Dienste',
-      consent_id: 'Ihre Consent-ID',
-      consent_id_hint: 'Bitte nennen Sie diese ID, wenn Sie sich wegen Ihrer Einwilligung an uns oder unseren Datenschutzbeauftragten wenden.',
-      no_consent_yet: 'Sie haben noch keine Auswahl gespeichert.',
-      recorded_at: 'Gespeichert am',
-      expires_at: 'Gültig bis',
-      current_choice: 'Ihre aktuelle Auswahl',
-      close: 'Schließen',
-      back: 'Zurück',
-      gpc: 'Ihr Browser sendet das Signal „Global Privacy Control“ (GPC). Wir respektieren es: Alle optionalen Dienste sind ausgeschaltet, solange Sie nicht selbst etwas anderes wählen.',
-      saving: 'Wird gespeichert …',
-      saved: 'Ihre Auswahl wurde gespeichert.',
-      withdrawn: 'Ihre Einwilligung wurde widerrufen. Externe Inhalte werden nicht mehr geladen.',
-      error_save: 'Ihre Auswahl konnte gerade nicht gespeichert werden. Bitte versuchen Sie es erneut.',
-      policy_changed: 'Unsere Hinweise haben sich soeben geändert. Bitte treffen Sie Ihre Auswahl erneut.',
-      error_config: 'Die Cookie-Einstellungen konnten nicht geladen werden. Externe Inhalte bleiben deaktiviert.',
-      placeholder_text: 'Hier wird ein Inhalt von {service} eingebunden. Wenn Sie ihn laden, werden Daten (u. a. Ihre IP-Adresse) an {provider} übertragen, auch in Drittländer.',
-      placeholder_button: '{service} erlauben und laden',
-      placeholder_note: 'Ihre Zustimmung wird gespeichert; Sie können sie jederzeit in den Cookie-Einstellungen widerrufen.',
-      placeholder_title: 'Externer Inhalt: {service}',
-      new_tab: '(öffnet in neuem Tab)',
-    },
-    en: {
-      settings_title: 'Cookie settings',
-      always_active: 'Always active',
-      legal_basis: 'Legal basis',
-      provider: 'Provider',
-      provider_privacy: 'Provider’s privacy policy',
-      services: 'Services',
-      consent_id: 'Your consent ID',
-      consent_id_hint: 'Please quote this ID when you contact us or our data protection officer about your consent.',
-      no_consent_yet: 'You have not saved a choice yet.',
-      recorded_at: 'Saved on',
-      expires_at: 'Valid until',
-      current_choice: 'Your current choice',
-      close: 'Close',
-      back: 'Back',
-      gpc: 'Your browser sends the Global Privacy Control (GPC) signal. We respect it: all optional services are switched off unless you choose otherwise yourself.',
-      saving: 'Saving …',
-      saved: 'Your choice has been saved.',
-      withdrawn: 'Your consent has been withdrawn. External content is no longer loaded.',
-      error_save: 'Your choice could not be saved just now. Please try again.',
-      policy_changed: 'Our notice has just changed. Please make your choice again.',
-      error_config: 'The cookie settings could not be loaded. External content stays disabled.',
-      placeholder_text: 'Content from {service} is embedded here. Loading it sends data (including your IP address) to {provider}, also to third countries.',
-      placeholder_button: 'Allow and load {service}',
-      placeholder_note: 'Your consent is saved; you can withdraw it at any time in the cookie settings.',
-      placeholder_title: 'External content: {service}',
-      new_tab: '(opens in a new tab)',
-    },
+  /**
+   * The only strings of the script's own: shown when GET /v1/config fails, so that nothing else
+   * (and no choice) can be shown. Every other visible string comes from the engine, which keeps it
+   * with the texts of the policy version (`banner_strings`, see docs/texts.md): a consent given here
+   * is always given to texts the engine can show later.
+   */
+  const FALLBACK = {
+    de: { error_config: 'Die Cookie-Einstellungen konnten nicht geladen werden. Externe Inhalte bleiben deaktiviert.' },
+    en: { error_config: 'The cookie settings could not be loaded. External content stays disabled.' },
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -127,12 +79,15 @@
   let toastTimer = 0;
   const gpc = navigator.globalPrivacyControl === true;
 
+  /** A two-letter language code (the engine answers in German when it has no texts in it). */
   function pickLanguage(value) {
     const l = String(value || '').slice(0, 2).toLowerCase();
-    return STR[l] ? l : 'de';
+    return /^[a-z]{2}$/.test(l) ? l : 'de';
   }
+  /** A string of the banner script: from the served configuration (else the fallback above). */
   function t(key, vars) {
-    let s = (STR[lang] && STR[lang][key]) || STR.de[key] || key;
+    const served = config && config.banner_strings;
+    let s = (served && served[key]) || (FALLBACK[lang] || FALLBACK.de)[key] || key;
     if (vars) for (const k of Object.keys(vars)) s = s.split('{' + k + '}').join(vars[k]);
     return s;
   }
@@ -273,7 +228,8 @@
       apply(null);
       return null;
     }
-    const res = await api('DELETE', '/v1/consents/' + encodeURIComponent(id));
+    // The language, so that the withdrawal records the texts it was given under (docs/texts.md).
+    const res = await api('DELETE', '/v1/consents/' + encodeURIComponent(id) + '?lang=' + encodeURIComponent(lang));
     if (!res.ok || !res.body) {
       const err = new Error('withdraw ' + res.status);
       err.response = res;
