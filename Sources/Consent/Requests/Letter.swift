@@ -65,6 +65,7 @@ extension Letter {
             table { border-collapse: collapse; width: 100%; margin: 2mm 0; }
             th, td { text-align: left; vertical-align: top; padding: 1mm 2mm 1mm 0; border-bottom: 0.2mm solid #999; }
             th { width: 32%; font-weight: bold; }
+            td ul { margin: 0; padding-left: 4mm; }
             tr, li { break-inside: avoid; page-break-inside: avoid; }
             pre { font-size: 8pt; white-space: pre-wrap; word-break: break-all; border: 0.2mm solid #999; padding: 2mm; }
             @media print { body { padding: 0; } }
@@ -86,7 +87,7 @@ extension Letter {
                 case .paragraph(let p): out += "<p>\(e(p))</p>\n"
                 case .list(let items): out += "<ul>\n" + items.map { "<li>\(e($0))</li>\n" }.joined() + "</ul>\n"
                 case .rows(let rows):
-                    out += "<table>\n" + rows.map { "<tr><th scope=\"row\">\(e($0.0))</th><td>\(e($0.1))</td></tr>\n" }.joined() + "</table>\n"
+                    out += "<table>\n" + rows.map { "<tr><th scope=\"row\">\(e($0.0))</th><td>\(Self.cell($0.1))</td></tr>\n" }.joined() + "</table>\n"
                 case .preformatted(let text): out += "<pre>\(e(text))</pre>\n"
                 }
             }
@@ -116,6 +117,13 @@ extension Letter {
         }
         lines += closing
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A table cell: one value, or a list when the value has several lines.
+    static func cell(_ value: String) -> String {
+        let lines = value.split(separator: "\n").map(String.init)
+        guard lines.count > 1 else { return escape(value) }
+        return "<ul>" + lines.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
     }
 
     static func escape(_ s: String) -> String {

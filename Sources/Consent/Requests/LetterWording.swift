@@ -49,6 +49,18 @@ enum LetterWording {
         language == .de ? "„\(s)“" : "“\(s)”"
     }
 
+    static func identityCheck(_ how: IdentityCheck, _ language: LetterLanguage) -> String {
+        let de = language == .de
+        return switch how {
+        case .inPerson: de ? "Sie haben sich bei uns mit einem Ausweis ausgewiesen" : "you showed an identity document in our office"
+        case .emailReply: de ? "Sie haben von der bei uns gespeicherten E-Mail-Adresse geantwortet" : "you replied from the e-mail address we hold"
+        case .postalReply: de ? "Sie haben auf ein Schreiben an Ihre Anschrift geantwortet" : "you answered a letter to your postal address"
+        case .callback: de ? "wir haben Sie unter der bei uns gespeicherten Nummer zurückgerufen" : "we called you back on the number we hold"
+        case .consentID: de ? "Sie haben uns die Einwilligungs-ID aus Ihrem Browser genannt" : "you told us the consent id from your browser"
+        case .signedLetter: de ? "Sie haben uns ein unterschriebenes Schreiben geschickt" : "you sent us a signed letter"
+        }
+    }
+
     static func typeName(_ type: RequestType, _ language: LetterLanguage) -> String {
         let de = language == .de
         return switch type {

@@ -78,8 +78,8 @@ public struct RequestAnswer: Sendable {
                 : " We extended this deadline by two months, to \(day(request.due)), and told you so on \(request.personTold.map(day) ?? "-"). Reason: \(request.extensionReason ?? "-")."
         }
         if let how = request.identityVerified, let on = request.identityVerifiedOn {
-            text += de ? " Ihre Identität haben wir am \(day(on)) geprüft (Art. 12 Abs. 6 DSGVO; Verfahren: \(how.rawValue))."
-                       : " We checked your identity on \(day(on)) (Art. 12(6) GDPR; method: \(how.rawValue))."
+            text += de ? " Ihre Identität haben wir am \(day(on)) geprüft (Art. 12 Abs. 6 DSGVO: \(LetterWording.identityCheck(how, language)))."
+                       : " We checked your identity on \(day(on)) (Art. 12(6) GDPR: \(LetterWording.identityCheck(how, language)))."
         }
         return .init(heading: de ? "Ihr Antrag" : "Your request", blocks: [.paragraph(text)])
     }
@@ -124,9 +124,14 @@ public struct RequestAnswer: Sendable {
             return de ? "\(When) wurde ein Eintrag gespeichert, dessen Inhalt nach unseren Löschfristen inzwischen gelöscht ist."
                       : "\(When) an entry was recorded whose content has since been deleted under our retention rules."
         }
-        let granted = e.purposes.keys.sorted().filter { e.purposes[$0]! }.map(facts.purposeTitle)
-        let refused = e.purposes.keys.sorted().filter { !e.purposes[$0]! }.map(facts.purposeTitle)
-        let servicesOn = e.services.keys.sorted().filter { e.services[$0]! }.map(facts.serviceTitle)
+        // In the banner's order: the policy's purposes and services first, anything else after.
+        let purposeOrder = policy.consent.purposes.map(\.id), serviceOrder = policy.consent.allServices.map(\.service.id)
+        func ordered(_ keys: Dictionary<String, Bool>.Keys, _ order: [String]) -> [String] {
+            order.filter { keys.contains($0) } + keys.filter { !order.contains($0) }.sorted()
+        }
+        let granted = ordered(e.purposes.keys, purposeOrder).filter { e.purposes[$0]! }.map(facts.purposeTitle)
+        let refused = ordered(e.purposes.keys, purposeOrder).filter { !e.purposes[$0]! }.map(facts.purposeTitle)
+        let servicesOn = ordered(e.services.keys, serviceOrder).filter { e.services[$0]! }.map(facts.serviceTitle)
         var s: String
         let label = facts.label(method).map(q) ?? method
         switch method {

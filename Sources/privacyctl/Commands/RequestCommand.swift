@@ -12,10 +12,10 @@ struct RequestCommand: AsyncParsableCommand {
             Every letter, e-mail or call in which a person exercises a right is registered here the day it arrives. The deadline is one month from receipt (Art. 12(3) GDPR), counted as Regulation 1182/71 counts: the same date of the next month, or that month's last day; a Saturday, Sunday or public holiday of the policy's calendar (holidays: DE-TH) moves it to the next working day. While a request is open, an open_request hold keeps the person's records from the purge. Every step is written to the audit log without personal data. The details are in docs/requests.md.
 
             Examples:
-              privacyctl request open --type access --email person@example.org --received 2025-01-31 --channel letter
+              privacyctl request open --type access --email a@example.org --received 2025-01-31
               privacyctl request list --open
-              privacyctl request extend RQ-… --reason "many records in the archive" --told 2025-02-10
-              privacyctl export --email person@example.org --out copy.json --request RQ-…
+              privacyctl request extend RQ-… --reason "archive search" --told 2025-02-10
+              privacyctl export --email a@example.org --out copy.json --request RQ-…
               privacyctl request answer RQ-… --out answer.html
               privacyctl request close RQ-… --outcome answered
             """,
@@ -62,7 +62,8 @@ struct RequestOpenCommand: AsyncParsableCommand {
             The person is named by the e-mail address they wrote from or by the consent id from the banner; the register keeps only a keyed hash of it and the identifier sealed to the vault's public key (no passphrase needed). --identity-verified records how the identity was checked (Art. 12(6)): in_person, email_reply, postal_reply, callback, consent_id, signed_letter; add it later with `request verify`.
 
             Example:
-              privacyctl request open --type erasure --email person@example.org --received 2025-03-03 --channel email --identity-verified email_reply
+              privacyctl request open --type erasure --email a@example.org --channel email
+                --received 2025-03-03 --identity-verified email_reply
             """)
 
     @OptionGroup var global: GlobalOptions
