@@ -229,3 +229,23 @@ struct RequestCommandTests {
         #expect(cli.run(["hold", "list"], env: ["PRIVACY_NOW": "2025-01-06T00:00:00+01:00"]).stdout.contains("EXPIRED"))
     }
 }
+
+@Suite("privacyctl consent revoke --request: a withdrawal answered")
+struct RequestWithdrawalTests {
+    @Test("the revocation is linked and the letter says what was done")
+    func withdrawal() async throws {
+        let cli = try CLIFixture()
+        let consent = try await cli.recordConsent()
+        let opened = cli.run(["request", "open", "--type", "withdrawal", "--consent-id", consent.consentID, "--channel", "phone", "--json"])
+        let id = try #require((opened.json as? [String: Any])?["id"] as? String)
+        #expect(cli.run(["consent", "revoke", consent.consentID, "--request", "RQ-UNKNOWN"]).status == 3)
+        #expect(cli.run(["consent", "show", consent.consentID, "--json"]).stdout.contains("\"accept_all\""), "a refused link must not revoke")
+        #expect(cli.run(["consent", "revoke", consent.consentID, "--request", id]).status == 0)
+        let out = cli.folder.appendingPathComponent("w.txt").path
+        #expect(cli.run(["request", "answer", id, "--out", out, "--format", "txt"]).status == 0)
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self)
+            .split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        #expect(text.contains("haben wir Ihre Einwilligung widerrufen"))
+        #expect(text.contains("Widerruf Ihrer Einwilligung (Art. 7 Abs. 3 DSGVO)"))
+    }
+}
