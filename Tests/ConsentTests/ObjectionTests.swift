@@ -55,4 +55,31 @@ struct ObjectionTests {
         try await raw.write { db in try db.execute(sql: "UPDATE consent_ledger SET method = 'accept_all', user_agent = 'UA' WHERE seq = 1") }
         #expect(try await box.ledgerReport().firstBad?.problem.contains("minimised") == true)
     }
+
+    @Test("choices recorded after the objection are minimised by the next purge")
+    func later() async throws {
+        let state = try await box.record(.acceptAll, at: "2024-06-01T10:00:00+02:00",
+                                         provenance: Provenance(ipPrefix: "192.0.2.0", userAgent: "Before-UA/1", globalPrivacyControl: false))
+        let id = try #require(ConsentID(state.consentID))
+        try await box.submit(email: "l@example.org", consentID: id.rawValue)
+        let r = try await box.open(.objection, .email("l@example.org"), at: "2024-06-20T10:00:00+02:00")
+        _ = try await Objection(store: box.store, archive: box.archive(), clock: clock("2024-06-21T10:00:00+02:00"), actor: "test")
+            .object(.email("l@example.org"), requestID: r.id, subjectHash: r.subject)
+        let later = "Mozilla/5.0 (after the objection 4471)"
+        _ = try await box.record(.rejectAll, id: id, at: "2024-07-01T10:00:00+02:00",
+                                 provenance: Provenance(ipPrefix: "192.0.2.0", userAgent: later, globalPrivacyControl: false))
+        #expect(try await box.ledger(at: "2024-07-01T10:00:00+02:00").history(id).last?.userAgent == later)
+        _ = try await box.retention(at: "2024-07-02T10:00:00+02:00").run(dryRun: true)
+        #expect(try await box.ledger(at: "2024-07-02T10:00:00+02:00").history(id).last?.userAgent == later, "a dry run changed the ledger")
+        let report = try await box.retention(at: "2024-07-02T10:00:00+02:00").run(dryRun: false)
+        #expect(report.walTruncated)
+        let history = try await box.ledger(at: "2024-07-02T10:00:00+02:00").history(id)
+        #expect(history.map(\.method) == ["accept_all", "reject_all"])
+        #expect(history.allSatisfy { $0.userAgent == nil && $0.ipPrefix == nil })
+        #expect(box.filesContaining(later) == [])
+        #expect(try await box.ledgerReport().ok)
+        let purge = try await box.store.pool.read { db in try AuditLog.entries(db, since: nil) }.last
+        #expect(purge?.action == "purge" && purge?.details["objection.minimised"] == "1")
+        #expect(try await box.holds(at: "2024-07-02T10:00:00+02:00").list().contains { $0.kind == "objection" && $0.subject == id.rawValue })
+    }
 }

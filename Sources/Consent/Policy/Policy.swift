@@ -133,6 +133,9 @@ public enum HoldKind: String, Sendable, CaseIterable, Codable {
     case legalHold = "legal_hold"
     /// Art. 18: the person restricted the processing; kept by every purge until lifted.
     case restriction
+    /// Art. 21: the person objected; every purge removes page, IP prefix and user agent from the
+    /// consent's new entries (it keeps nothing from deletion).
+    case objection
 }
 
 public struct RetentionRule: Sendable {

@@ -275,7 +275,9 @@ public struct PolicyParser {
             if let holdNode = m["holds"], let names = sequence(holdNode, "holds") {
                 for h in names {
                     guard let name = scalar(h, "holds") else { continue }
-                    if let kind = HoldKind(rawValue: name) { holds.append(kind) } else {
+                    if name == HoldKind.objection.rawValue {
+                        report(h, "unknown-hold", "an objection hold keeps nothing from a rule; list open_request, legal_hold or restriction")
+                    } else if let kind = HoldKind(rawValue: name) { holds.append(kind) } else {
                         report(h, "unknown-hold", "unknown hold '\(name)'; known: \(HoldKind.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                 }

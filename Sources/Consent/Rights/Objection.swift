@@ -55,13 +55,16 @@ public struct Objection: Sendable {
             }
             var minimised = 0
             for id in consentIDs {
-                try db.execute(sql: """
-                    UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL,
-                      redaction = 'minimised', redacted_at = ?
-                    WHERE consent_id = ? AND redaction IS NULL AND personal_hash IS NOT NULL
-                    """, arguments: [nowMillis, id])
-                minimised += db.changesCount
+                minimised += try Self.minimise(consentID: id, now: nowMillis, db)
             }
+            // Later choices under the same consent id are minimised by every purge (Art. 21(1):
+            // the processing stops, not only what was processed before).
+            let known = try consentIDs.filter {
+                try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM consent_ledger WHERE consent_id = ?)", arguments: [$0]) ?? false
+            }
+            _ = try HoldBook.release(.objection, requestID: requestID, db)
+            _ = try HoldBook.place(.objection, contactRequests: [], consents: known, requestID: requestID,
+                                   reason: "objection (Art. 21), request \(requestID)", at: now, db)
             try AuditLog.append(action: "object", actor: actor, subject: subjectHash, details: [
                 "request": requestID, "consent_entries_minimised": String(minimised),
                 "contact_requests_deleted": String(deleted), "held_by_legal_hold": String(kept),
@@ -70,5 +73,28 @@ public struct Objection: Sendable {
         }
         report.walTruncated = try store.truncateWAL()
         return report
+    }
+
+    /// Removes page, IP prefix and user agent from the consent's entries not yet redacted.
+    static func minimise(consentID: String, now: Int64, _ db: Database) throws -> Int {
+        try db.execute(sql: """
+            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL,
+              redaction = 'minimised', redacted_at = ?
+            WHERE consent_id = ? AND redaction IS NULL AND personal_hash IS NOT NULL
+            """, arguments: [now, consentID])
+        return db.changesCount
+    }
+
+    /// The purge's step for Art. 21: entries recorded after an objection (under an active
+    /// `objection` hold) are minimised like the earlier ones. Returns how many (or would be, in a dry run).
+    static func minimiseObjected(now: Int64, dryRun: Bool, _ db: Database) throws -> Int {
+        let held = "consent_id IN (SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind = 'objection' AND \(Hold.activeSQL(now: now)))"
+        let pending = "redaction IS NULL AND personal_hash IS NOT NULL AND \(held)"
+        if dryRun { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE \(pending)") ?? 0 }
+        try db.execute(sql: """
+            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL, redaction = 'minimised', redacted_at = ?
+            WHERE \(pending)
+            """, arguments: [now])
+        return db.changesCount
     }
 }

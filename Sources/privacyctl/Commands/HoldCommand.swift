@@ -22,8 +22,8 @@ struct HoldAddCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (reference == nil) != (consentID == nil) else { throw ValidationError("give exactly one of --reference and --consent-id") }
-        guard HoldKind(rawValue: kind) != nil, kind != HoldKind.restriction.rawValue else {
-            throw ValidationError("--kind must be open_request or legal_hold (a restriction is placed by `privacyctl request restrict`)")
+        guard HoldKind(rawValue: kind) != nil, kind != HoldKind.restriction.rawValue, kind != HoldKind.objection.rawValue else {
+            throw ValidationError("--kind must be open_request or legal_hold (restriction and objection holds are placed by `privacyctl request restrict` and `request object`)")
         }
     }
 
