@@ -15,6 +15,7 @@ struct Privacyctl: AsyncParsableCommand {
               privacyctl erase --email ADDR     Art. 17 erasure, for real (file and WAL)
               privacyctl purge --dry-run        what the retention rules would delete today
               privacyctl audit verify           prove that no ledger entry was edited or removed
+              privacyctl request open --type access --email ADDR   register a request; its deadline
 
             Set up and run:
               privacyctl init                   database and key pair (asks for a passphrase)
@@ -33,6 +34,7 @@ struct Privacyctl: AsyncParsableCommand {
             InitCommand.self, KeysCommand.self, ServeCommand.self, PolicyCommand.self,
             ConsentCommand.self, ContactsCommand.self, ExportCommand.self, EraseCommand.self,
             PurgeCommand.self, AuditCommand.self, HoldCommand.self,
+            RequestCommand.self,
         ]
     )
 

@@ -122,6 +122,13 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
             guard let personalHash else { return "it is marked anonymised but was recorded in a format that cannot prove its choice" }
             return Self.contentHashV2(choice: HashChain.contentHash(choiceContent), personal: personalHash) == contentHash
                 ? nil : "its choice was edited (it is marked anonymised)"
+        case "minimised":
+            // Art. 21 objection: page, IP prefix and user agent removed; the consent id stays as proof
+            // of whose choice it was. The choice still verifies against the stored personal hash.
+            guard pageURL == nil, ipPrefix == nil, userAgent == nil else { return "it is marked minimised but still holds its page, IP prefix or user agent" }
+            guard let personalHash else { return "it is marked minimised but was recorded in a format that cannot prove its choice" }
+            return Self.contentHashV2(choice: HashChain.contentHash(choiceContent), personal: personalHash) == contentHash
+                ? nil : "its choice was edited (it is marked minimised)"
         case "deleted":
             return contentColumnsAreEmpty ? nil : "it is marked deleted but still holds content"
         default:

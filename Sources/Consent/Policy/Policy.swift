@@ -14,6 +14,8 @@ public struct Policy: Sendable {
     public var retention: [RetentionRule]
     public var erasure: ErasureSettings
     public var archive: ArchiveSettings
+    /// The public holidays at the controller's seat, for the deadlines of requests (Art. 12(3)).
+    public var holidays = HolidayCalendar(region: .none)
     /// BLAKE2b-256 of the file's bytes, hex: recorded with every purge.
     public var sourceHash: String
 
@@ -131,6 +133,11 @@ public enum RetentionAction: String, Sendable, CaseIterable {
 public enum HoldKind: String, Sendable, CaseIterable, Codable {
     case openRequest = "open_request"
     case legalHold = "legal_hold"
+    /// Art. 18: the person restricted the processing; kept by every purge until lifted.
+    case restriction
+    /// Art. 21: the person objected; every purge removes page, IP prefix and user agent from the
+    /// consent's new entries (it keeps nothing from deletion).
+    case objection
 }
 
 public struct RetentionRule: Sendable {

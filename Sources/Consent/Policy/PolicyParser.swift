@@ -111,6 +111,7 @@ public struct PolicyParser {
         guard let top = mapping(root, "the policy", keys: [
             "format", "policy_version", "controller", "time_zone", "programme", "consent",
             "contact_requests", "retention", "erasure", "archive",
+            "holidays", "extra_holidays",
         ]) else { return nil }
         let format = int(top, "format", min: 1) ?? 1
         if format != 1 { report(top["format"]!, "unsupported-format", "format \(format) is not known; this engine reads format 1") }
@@ -135,10 +136,38 @@ public struct PolicyParser {
             archive.offerBeforePurge = bool(m, "offer_before_purge") ?? false
             archive.archive = m["archive"].flatMap { scalar($0, "archive") }
         }
+        let holidays = buildHolidays(top)
         guard let version, let controller, let timeZone, let programme, let consent, let contacts else { return nil }
-        return Policy(format: format, version: version, controller: controller, timeZone: timeZone,
-                      programme: programme, consent: consent, contactRequests: contacts, retention: retention,
-                      erasure: erasure, archive: archive, sourceHash: sourceHash)
+        var policy = Policy(format: format, version: version, controller: controller, timeZone: timeZone,
+                            programme: programme, consent: consent, contactRequests: contacts, retention: retention,
+                            erasure: erasure, archive: archive, sourceHash: sourceHash)
+        policy.holidays = holidays
+        return policy
+    }
+
+    /// `holidays: DE-TH` and `extra_holidays: [2025-06-19, 06-19, fronleichnam]` (issue 13: deadlines).
+    private mutating func buildHolidays(_ top: [String: Node]) -> HolidayCalendar {
+        var calendar = HolidayCalendar(region: .none)
+        if let node = top["holidays"], let name = scalar(node, "holidays") {
+            if let region = HolidayCalendar.Region(rawValue: name) { calendar.region = region } else {
+                report(node, "bad-value", "unknown holiday calendar '\(name)'; use one of \(HolidayCalendar.Region.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        if let node = top["extra_holidays"], let list = sequence(node, "extra_holidays") {
+            for item in list {
+                guard let text = scalar(item, "extra_holidays") else { continue }
+                if let day = CalendarDay(text) {
+                    calendar.extra.append(.date(day))
+                } else if text.utf8.count == 5, let day = CalendarDay("2000-" + text) {
+                    calendar.extra.append(.yearly(month: day.month, day: day.day))
+                } else if let named = HolidayCalendar.NamedDay(rawValue: text) {
+                    calendar.extra.append(.named(named))
+                } else {
+                    report(item, "bad-date", "'\(text)' is neither a day (2025-06-19), a yearly day (06-19) nor a named holiday (\(HolidayCalendar.NamedDay.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+            }
+        }
+        return calendar
     }
 
     private mutating func buildController(_ node: Node) -> Controller? {
@@ -263,7 +292,9 @@ public struct PolicyParser {
             if let holdNode = m["holds"], let names = sequence(holdNode, "holds") {
                 for h in names {
                     guard let name = scalar(h, "holds") else { continue }
-                    if let kind = HoldKind(rawValue: name) { holds.append(kind) } else {
+                    if name == HoldKind.objection.rawValue {
+                        report(h, "unknown-hold", "an objection hold keeps nothing from a rule; list open_request, legal_hold or restriction")
+                    } else if let kind = HoldKind(rawValue: name) { holds.append(kind) } else {
                         report(h, "unknown-hold", "unknown hold '\(name)'; known: \(HoldKind.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                 }

@@ -13,11 +13,21 @@ public struct Hold: Codable, Sendable, Equatable, FetchableRecord, PersistableRe
     public var kind: String
     public var reason: String?
     public var createdAt: Int64
+    /// When the hold stops keeping anything (ms); `nil`: until released.
+    public var until: Int64?
+    /// The request (`RQ-…`) an `open_request` hold serves; released with it.
+    public var requestID: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, subject, kind, reason
-        case subjectKind = "subject_kind", createdAt = "created_at"
+        case id, subject, kind, reason, until
+        case subjectKind = "subject_kind", createdAt = "created_at", requestID = "request_id"
     }
+
+    /// Whether the hold still keeps its record at `now`.
+    public func isActive(at now: Date) -> Bool { until.map { $0 > Timestamp.millis(now) } ?? true }
+
+    /// The SQL condition (on `holds`) of a hold that still keeps its record at `now` (ms).
+    static func activeSQL(now: Int64) -> String { "(until IS NULL OR until > \(now))" }
 
     public enum SubjectKind: String, Sendable, CaseIterable {
         case contactRequest = "contact_request"
@@ -37,7 +47,8 @@ public struct HoldBook: Sendable {
     }
 
     /// Places a hold on an existing record.
-    public func add(subjectKind: Hold.SubjectKind, subject: String, kind: HoldKind, reason: String?) async throws -> Hold {
+    public func add(subjectKind: Hold.SubjectKind, subject: String, kind: HoldKind, reason: String?,
+                    until: Date? = nil) async throws -> Hold {
         let now = clock.now()
         return try await store.pool.write { db in
             let exists: Bool = switch subjectKind {
@@ -46,10 +57,10 @@ public struct HoldBook: Sendable {
             }
             guard exists else { throw ConsentError.notFound(what: "\(subjectKind.rawValue.replacingOccurrences(of: "_", with: " ")) \(subject)") }
             let hold = try Hold(id: nil, subjectKind: subjectKind.rawValue, subject: subject, kind: kind.rawValue,
-                            reason: reason, createdAt: Timestamp.millis(now)).inserted(db)
-            try AuditLog.append(action: "hold.add", actor: AuditLog.currentActor, subject: nil,
-                                details: ["hold": String(hold.id ?? 0), "kind": kind.rawValue, "subject_kind": subjectKind.rawValue],
-                                at: now, db)
+                            reason: reason, createdAt: Timestamp.millis(now), until: until.map(Timestamp.millis)).inserted(db)
+            var details = ["hold": String(hold.id ?? 0), "kind": kind.rawValue, "subject_kind": subjectKind.rawValue]
+            if let until { details["until"] = Timestamp.format(until) }
+            try AuditLog.append(action: "hold.add", actor: AuditLog.currentActor, subject: nil, details: details, at: now, db)
             return hold
         }
     }
@@ -65,5 +76,44 @@ public struct HoldBook: Sendable {
             try AuditLog.append(action: "hold.release", actor: AuditLog.currentActor, subject: nil,
                                 details: ["hold": String(id)], at: now, db)
         }
+    }
+
+    /// Holds whose `until` has passed: they keep nothing any more and wait to be released.
+    public func expired() async throws -> [Hold] {
+        let now = Timestamp.millis(clock.now())
+        return try await store.pool.read { db in
+            try Hold.fetchAll(db, sql: "SELECT * FROM holds WHERE NOT \(Hold.activeSQL(now: now)) ORDER BY id")
+        }
+    }
+
+    /// The subjects (references or consent ids) under an active hold of `kind`.
+    public func subjects(kind: HoldKind, subjectKind: Hold.SubjectKind) async throws -> Set<String> {
+        let now = Timestamp.millis(clock.now())
+        return try await store.pool.read { db in
+            try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE kind = ? AND subject_kind = ? AND \(Hold.activeSQL(now: now))",
+                                    arguments: [kind.rawValue, subjectKind.rawValue]))
+        }
+    }
+
+    // MARK: Holds placed by the domain (inside the caller's transaction)
+
+    /// Places holds of `kind` on every record named (those that exist), for `requestID`; returns how many.
+    static func place(_ kind: HoldKind, contactRequests: [String], consents: [String], requestID: String?,
+                      reason: String?, at now: Date, _ db: Database) throws -> Int {
+        var placed = 0
+        for (subjectKind, subjects) in [(Hold.SubjectKind.contactRequest, contactRequests), (.consent, consents)] {
+            for subject in Set(subjects).sorted() {
+                _ = try Hold(id: nil, subjectKind: subjectKind.rawValue, subject: subject, kind: kind.rawValue, reason: reason,
+                             createdAt: Timestamp.millis(now), until: nil, requestID: requestID).inserted(db)
+                placed += 1
+            }
+        }
+        return placed
+    }
+
+    /// Releases the holds of `kind` placed for `requestID`; returns how many.
+    static func release(_ kind: HoldKind, requestID: String, _ db: Database) throws -> Int {
+        try db.execute(sql: "DELETE FROM holds WHERE kind = ? AND request_id = ?", arguments: [kind.rawValue, requestID])
+        return db.changesCount
     }
 }

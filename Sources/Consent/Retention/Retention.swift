@@ -74,6 +74,10 @@ public struct Retention: Sendable {
             throw Failure.archiveOfferRequired(policy.archive.archive ?? "the public archive")
         }
         let now = clock.now()
+        // Art. 21: choices recorded after an objection lose page, IP prefix and user agent (issue 13).
+        let objected = dryRun
+            ? try await store.pool.read { db in try Objection.minimiseObjected(now: Timestamp.millis(now), dryRun: true, db) }
+            : try await store.pool.write { db in try Objection.minimiseObjected(now: Timestamp.millis(now), dryRun: false, db) }
         var outcomes: [RuleOutcome] = []
         var earlier: [RetentionSelection] = []
         for rule in policy.retention {
@@ -106,6 +110,7 @@ public struct Retention: Sendable {
             let summary = report
             try await store.pool.write { db in
                 var details = ["policy_version": summary.policyVersion, "policy_hash": summary.policyHash, "as_of": summary.asOf]
+                if objected > 0 { details["objection.minimised"] = String(objected) }
                 for o in summary.rules {
                     details["rule.\(o.rule).done"] = String(o.done)
                     details["rule.\(o.rule).held"] = String(o.held.values.reduce(0, +))

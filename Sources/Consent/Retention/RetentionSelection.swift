@@ -28,22 +28,29 @@ struct RetentionSelection: Sendable {
     /// combine the conditions of several rules).
     private var cutoffSQL: String { String(cutoff ?? Int64.min) }
 
+    /// The hold kinds that keep a record from this rule: the rule's own, and always a restriction
+    /// (Art. 18: a restricted record is only stored until the restriction is lifted).
+    private var keepingHolds: [HoldKind] { rule.holds.contains(.restriction) ? rule.holds : rule.holds + [.restriction] }
+
     private var holdKinds: String {
-        rule.holds.isEmpty ? "''" : rule.holds.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        keepingHolds.map { "'\($0.rawValue)'" }.joined(separator: ",")
     }
+
+    /// A hold with an `until` in the past keeps nothing (it is reported by `hold list`).
+    private var holdActive: String { "AND \(Hold.activeSQL(now: now))" }
 
     // MARK: Contact requests
 
     private var contactsDue: String { "received_at <= \(cutoffSQL)" }
     private func contactsHeld(_ kinds: String) -> String {
-        "reference IN (SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind IN (\(kinds)))"
+        "reference IN (SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind IN (\(kinds)) \(holdActive))"
     }
 
     // MARK: Consent records
 
     /// Entries still holding what this rule's action removes.
     private var consentNotDone: String {
-        rule.action == .delete ? "(redaction IS NULL OR redaction = 'anonymised')" : "redaction IS NULL"
+        rule.action == .delete ? "(redaction IS NULL OR redaction IN ('anonymised', 'minimised'))" : "(redaction IS NULL OR redaction = 'minimised')"
     }
 
     private var consentDue: String {
@@ -63,7 +70,7 @@ struct RetentionSelection: Sendable {
     }
 
     private func consentHeld(_ kinds: String) -> String {
-        "consent_id IN (SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind IN (\(kinds)))"
+        "consent_id IN (SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind IN (\(kinds)) \(holdActive))"
     }
 
     // MARK: Audit entries (a prefix of the chain only, so the rest still verifies from its anchor)
@@ -101,7 +108,7 @@ struct RetentionSelection: Sendable {
             let due = rule.data == .contactRequests ? contactsDue : consentDue
             let heldBy = { (kinds: String) in rule.data == .contactRequests ? contactsHeld(kinds) : consentHeld(kinds) }
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(due) AND NOT \(heldBy(holdKinds))\(excluded)") ?? 0
-            for kind in rule.holds {
+            for kind in keepingHolds {
                 let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(due) AND \(heldBy("'\(kind.rawValue)'"))\(excluded)") ?? 0
                 if n > 0 { held[kind.rawValue] = n }
             }

@@ -62,8 +62,9 @@ public struct Erasure: Sendable {
         let now = clock.now()
         let actor = self.actor
         var report = try await store.pool.write { db -> ErasureReport in
-            let heldRefs = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind = 'legal_hold'"))
-            let heldConsents = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind = 'legal_hold'"))
+            let active = Hold.activeSQL(now: Timestamp.millis(now))
+            let heldRefs = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind = 'legal_hold' AND \(active)"))
+            let heldConsents = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind = 'legal_hold' AND \(active)"))
             var held = 0
             var deleted = 0
             for ref in references {

@@ -91,7 +91,8 @@ public struct KeyRotation: Sendable {
                     try db.execute(sql: "UPDATE contact_requests SET sealed = ?, key_id = ? WHERE reference = ?",
                                    arguments: [Data(box.bytes), newID, row.reference])
                 }
-                return rows.count
+                // The register of requests seals each person's identifier too (issue 13).
+                return rows.count + (try RequestRegister.rewrapSubjects(db, opener: opener, sealer: sealer, limit: batch))
             }
             if n == 0 { return done }
             done += n

@@ -96,6 +96,37 @@ enum Migrations {
                 t.uniqueKey(["policy_version", "language"])
             }
         }
+        m.registerMigration("v3-i13: requests from people") { db in
+            // The register of Art. 12–22 requests (owner: RequestRegister). The person is named only by
+            // a keyed hash and by their identifier sealed to the vault key; dates are YYYY-MM-DD.
+            try db.create(table: "data_requests") { t in
+                t.primaryKey("id", .text)                             // RQ-…
+                t.column("type", .text).notNull()
+                t.column("subject_kind", .text).notNull()             // 'email' or 'consent_id'
+                t.column("subject_hash", .text).notNull()             // keyed hash, as in the audit log
+                t.column("subject_sealed", .blob).notNull()           // SealedBox of the address or id
+                t.column("key_id", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("received", .text).notNull()
+                t.column("first_due", .text).notNull()
+                t.column("due", .text).notNull()
+                t.column("identity_method", .text)
+                t.column("identity_verified_on", .text)
+                t.column("opened_at", .integer).notNull()
+                t.column("extended_at", .integer)
+                t.column("extension_reason", .text)
+                t.column("person_told_on", .text)
+                t.column("closed_on", .text)
+                t.column("outcome", .text)
+                t.column("note", .text)
+                t.column("runs", .text).notNull().defaults(to: "[]")  // JSON: what answered it
+            }
+            try db.create(index: "data_requests_by_due", on: "data_requests", columns: ["closed_on", "due"])
+            try db.alter(table: "holds") { t in
+                t.add(column: "until", .integer)                      // ms; a hold past it keeps nothing
+                t.add(column: "request_id", .text)                    // the request an open_request hold serves
+            }
+        }
         return m
     }()
 }

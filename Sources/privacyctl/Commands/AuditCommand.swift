@@ -25,6 +25,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openExistingStore()
+        await RequestWarnings.emit(global, store: store)
         let chains = try await store.pool.read { db in [try ConsentLedger.verifyChain(db), try AuditLog.verify(db)] }
         let report = Report(ok: chains.allSatisfy(\.ok), chains: chains)
         if output.json {

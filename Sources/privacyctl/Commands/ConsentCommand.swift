@@ -88,6 +88,7 @@ struct ConsentRevokeCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The consent id.") var id: String
     @Option(help: "Why, for the record: e.g. \"letter of 2025-03-02\" (no personal data needed).") var reason: String?
+    @OptionGroup var link: RequestLinkOption
 
     func validate() throws {
         if let reason, reason.count > 500 { throw ValidationError("--reason is longer than 500 characters") }
@@ -97,8 +98,10 @@ struct ConsentRevokeCommand: AsyncParsableCommand {
         let consentID = try parseConsentID(id)
         let ledger = ConsentLedger(store: try global.openExistingStore(), policy: try global.loadPolicy(), clock: try global.clock())
         let subject = (try? global.blindIndex()).map { $0.subjectHash(.consentID(consentID)) }
+        try await link.check(global, subjectHash: nil)
         let state = try await ledger.withdraw(consentID, provenance: .none, source: .dpo, reason: reason,
                                               audit: AuditNote(action: "consent.revoke", subject: subject))
+        try await link.link(global, .revoke, subjectHash: nil, details: ["sequence": String(state.receipt.sequence)])
         if output.json { return try Output.json(state) }
         Output.line("consent \(state.consentID) withdrawn at \(state.recordedAt) (entry #\(state.receipt.sequence))")
     }

@@ -6,7 +6,7 @@ struct ContactsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contacts",
         abstract: "Read the contact requests (needs the secret key and its passphrase).",
-        subcommands: [ContactsListCommand.self, ContactsShowCommand.self])
+        subcommands: [ContactsListCommand.self, ContactsShowCommand.self, ContactsAmendCommand.self])
 }
 
 /// Opens the archive with the secret key; reading personal data is written to the audit log.
@@ -23,18 +23,54 @@ func audit(_ store: Store, _ note: AuditNote, clock: any WallClock) async throws
     }
 }
 
+/// `--restricted --reason TEXT`: show records whose processing is restricted (Art. 18), for a stated reason.
+struct RestrictedOptions: ParsableArguments {
+    @Flag(help: "Also show the content of restricted records (Art. 18); needs --reason.") var restricted = false
+    @Option(help: "Why restricted content is shown (Art. 18(2): e.g. a legal claim); recorded in the audit log.") var reason: String?
+
+    func validate() throws {
+        if restricted && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--restricted needs --reason TEXT: why the restricted records are processed (Art. 18(2))")
+        }
+        if reason != nil && !restricted { throw ValidationError("--reason goes with --restricted") }
+    }
+
+    /// The references under an active restriction.
+    func restrictedReferences(_ store: Store, clock: any WallClock) async throws -> Set<String> {
+        try await HoldBook(store: store, clock: clock).subjects(kind: .restriction, subjectKind: .contactRequest)
+    }
+
+    /// A view with its content replaced, for a restricted record shown without --restricted.
+    static func masked(_ r: ContactRequestView) -> ContactRequestView {
+        var m = r
+        let hidden = "(restricted, Art. 18)"
+        m.name = hidden; m.email = hidden; m.message = hidden
+        m.phone = r.phone == nil ? nil : hidden
+        m.callbackTime = r.callbackTime == nil ? nil : hidden
+        m.consentID = r.consentID == nil ? nil : hidden
+        return m
+    }
+}
+
 /// `privacyctl contacts list`
 struct ContactsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the contact requests, oldest first, with the preferred callback time.")
+        commandName: "list", abstract: "List the contact requests, oldest first, with the preferred callback time.",
+        discussion: "Records whose processing is restricted (Art. 18) are listed with their content hidden, unless --restricted --reason TEXT is given.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var restriction: RestrictedOptions
 
     func run() async throws {
         let (store, archive, _) = try openArchive(global)
-        let requests = try await archive.list()
-        try await audit(store, AuditNote(action: "contacts.list", subject: nil, details: ["count": String(requests.count)]), clock: try global.clock())
+        let clock = try global.clock()
+        let restrictedRefs = try await restriction.restrictedReferences(store, clock: clock)
+        let all = try await archive.list()
+        let requests = all.map { restrictedRefs.contains($0.reference) && !restriction.restricted ? RestrictedOptions.masked($0) : $0 }
+        var details = ["count": String(requests.count)]
+        if restriction.restricted { details["restricted_shown"] = String(all.filter { restrictedRefs.contains($0.reference) }.count); details["reason"] = restriction.reason }
+        try await audit(store, AuditNote(action: "contacts.list", subject: nil, details: details), clock: clock)
         if output.json { return try Output.json(requests) }
         if requests.isEmpty { return Output.line("no contact requests") }
         Output.table(["reference", "received", "name", "e-mail", "phone", "callback", "message"], requests.map { r in
@@ -50,13 +86,23 @@ struct ContactsShowCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var restriction: RestrictedOptions
     @Argument(help: "The reference the sender was given (CR-…).") var reference: String
 
     func run() async throws {
         let (store, archive, index) = try openArchive(global)
-        let r = try await archive.show(reference)
-        try await audit(store, AuditNote(action: "contacts.show", subject: Digest.hex(index.value(for: "subject:reference:" + reference))),
-                        clock: try global.clock())
+        let clock = try global.clock()
+        let isRestricted = try await restriction.restrictedReferences(store, clock: clock).contains(reference)
+        let opened = try await archive.show(reference)
+        let r = isRestricted && !restriction.restricted ? RestrictedOptions.masked(opened) : opened
+        var details: [String: String] = [:]
+        if isRestricted { details["restricted"] = restriction.restricted ? "shown" : "hidden" }
+        if isRestricted && restriction.restricted { details["reason"] = restriction.reason }
+        try await audit(store, AuditNote(action: "contacts.show", subject: Digest.hex(index.value(for: "subject:reference:" + reference)), details: details),
+                        clock: clock)
+        if isRestricted && !restriction.restricted {
+            Output.note("privacyctl: \(reference) is restricted (Art. 18): its content is hidden; show it with --restricted --reason TEXT")
+        }
         if output.json { return try Output.json(r) }
         Output.table(["field", "value"], [
             ["reference", r.reference], ["received", r.receivedAt], ["name", r.name], ["e-mail", r.email],

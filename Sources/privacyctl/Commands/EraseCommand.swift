@@ -16,13 +16,19 @@ struct EraseCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var person: SubjectOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var link: RequestLinkOption
 
     func run() async throws {
         let subject = try person.subject()
         let policy = try global.loadPolicy()
         let (store, archive, index) = try openArchive(global)
+        try await link.check(global, subjectHash: index.subjectHash(subject))
         let report = try await Erasure(store: store, archive: archive, policy: policy, clock: try global.clock(), index: index)
             .erase(subject)
+        try await link.link(global, .erase, subjectHash: report.subject, details: [
+            "contact_requests_deleted": String(report.contactRequestsDeleted), "consent_entries_redacted": String(report.consentEntriesRedacted),
+            "held_by_legal_hold": String(report.heldByLegalHold),
+        ])
         if output.json { try Output.json(report) } else {
             Output.line("erased: \(report.contactRequestsDeleted) contact requests deleted, \(report.consentEntriesRedacted) consent entries \(report.consentEntriesAction == "delete" ? "deleted" : "anonymised")")
             if report.heldByLegalHold > 0 { Output.line("kept: \(report.heldByLegalHold) records under a legal hold (see `privacyctl hold list`)") }

@@ -20,6 +20,7 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var person: SubjectOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Where to write the JSON answer.") var out: String
+    @OptionGroup var link: RequestLinkOption
 
     struct Summary: Encodable {
         var file: String
@@ -36,6 +37,7 @@ struct ExportCommand: AsyncParsableCommand {
         let policy = try global.loadPolicy()
         let clock = try global.clock()
         let (store, archive, index) = try openArchive(global)
+        try await link.check(global, subjectHash: index.subjectHash(subject))
         let ledger = ConsentLedger(store: store, policy: policy, clock: clock)
         let export = try await SubjectExport.build(for: subject, archive: archive, ledger: ledger, policy: policy, now: clock.now())
         guard !export.isEmpty else {
@@ -49,6 +51,9 @@ struct ExportCommand: AsyncParsableCommand {
         try await audit(store, AuditNote(action: "export", subject: index.subjectHash(subject), details: [
             "contact_requests": String(summary.contactRequests), "consent_entries": String(summary.consentEntries),
         ]), clock: clock)
+        try await link.link(global, .export, subjectHash: index.subjectHash(subject), details: [
+            "contact_requests": String(summary.contactRequests), "consent_entries": String(summary.consentEntries),
+        ])
         if output.json { return try Output.json(summary) }
         Output.line("wrote \(out): \(summary.contactRequests) contact requests, \(summary.consents) consents (\(summary.consentEntries) entries)")
     }

@@ -17,16 +17,23 @@ struct HoldAddCommand: AsyncParsableCommand {
     @Option(name: .customLong("consent-id"), help: "A consent id.") var consentID: String?
     @Option(help: "open_request or legal_hold.") var kind: String = "legal_hold"
     @Option(help: "Why (no personal data needed).") var reason: String?
+    @Option(help: "The last day the hold keeps anything (YYYY-MM-DD, policy time zone); after it the hold is expired and reported.")
+    var until: String?
 
     func validate() throws {
         guard (reference == nil) != (consentID == nil) else { throw ValidationError("give exactly one of --reference and --consent-id") }
-        guard HoldKind(rawValue: kind) != nil else { throw ValidationError("--kind must be open_request or legal_hold") }
+        guard HoldKind(rawValue: kind) != nil, kind != HoldKind.restriction.rawValue, kind != HoldKind.objection.rawValue else {
+            throw ValidationError("--kind must be open_request or legal_hold (restriction and objection holds are placed by `privacyctl request restrict` and `request object`)")
+        }
     }
 
     func run() async throws {
         let book = HoldBook(store: try global.openExistingStore(), clock: try global.clock())
+        // Through the whole day named: the hold ends at the first instant of the next day.
+        let end = try until.map { try parseDay($0, option: "--until").adding(days: 1).start(in: try global.loadPolicy().timeZone) }
+        if let end, end <= (try global.clock()).now() { throw Failure(.usage, "--until \(until!) has already passed") }
         let hold = try await book.add(subjectKind: reference != nil ? .contactRequest : .consent,
-                                      subject: reference ?? consentID!, kind: HoldKind(rawValue: kind)!, reason: reason)
+                                      subject: reference ?? consentID!, kind: HoldKind(rawValue: kind)!, reason: reason, until: end)
         if output.json { return try Output.json(hold) }
         Output.line("hold \(hold.id ?? 0) placed (\(hold.kind)); release it with `privacyctl hold release \(hold.id ?? 0)`")
     }
@@ -39,11 +46,14 @@ struct HoldListCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let holds = try await HoldBook(store: try global.openExistingStore(), clock: try global.clock()).list()
+        let clock = try global.clock()
+        let holds = try await HoldBook(store: try global.openExistingStore(), clock: clock).list()
         if output.json { return try Output.json(holds) }
         if holds.isEmpty { return Output.line("no holds") }
-        Output.table(["id", "kind", "on", "subject", "since", "reason"], holds.map { h in
-            [String(h.id ?? 0), h.kind, h.subjectKind, h.subject, Timestamp.format(Timestamp.date(millis: h.createdAt)), h.reason ?? ""]
+        Output.table(["id", "kind", "on", "subject", "since", "until", "reason"], holds.map { h in
+            [String(h.id ?? 0), h.kind, h.subjectKind, h.subject, Timestamp.format(Timestamp.date(millis: h.createdAt)),
+             h.until.map { Timestamp.format(Timestamp.date(millis: $0)) + (h.isActive(at: clock.now()) ? "" : " (EXPIRED: keeps nothing)") } ?? "-",
+             h.reason ?? ""]
         })
     }
 }
@@ -57,5 +67,15 @@ struct HoldReleaseCommand: AsyncParsableCommand {
     func run() async throws {
         try await HoldBook(store: try global.openExistingStore(), clock: try global.clock()).release(id: id)
         Output.line("hold \(id) released")
+    }
+}
+
+/// Expired holds keep nothing any more: `purge` says so on stderr, so that they are released or renewed.
+enum HoldWarnings {
+    static func emit(_ global: GlobalOptions, store: Store) async {
+        guard let clock = try? global.clock(), let expired = try? await HoldBook(store: store, clock: clock).expired() else { return }
+        for h in expired {
+            Output.note("privacyctl: warning: hold \(h.id ?? 0) (\(h.kind) on \(h.subjectKind)) expired \(Timestamp.format(Timestamp.date(millis: h.until ?? 0))) and keeps nothing; release it or add a new one")
+        }
     }
 }

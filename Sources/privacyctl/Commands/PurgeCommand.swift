@@ -23,6 +23,8 @@ struct PurgeCommand: AsyncParsableCommand {
     func run() async throws {
         let policy = try global.loadPolicy()
         let store = try global.openExistingStore()
+        await RequestWarnings.emit(global, store: store)
+        await HoldWarnings.emit(global, store: store)
         let progress = Progress()
         let report = try await Retention(store: store, policy: policy, clock: try global.clock())
             .run(dryRun: dryRun, archiveOffered: archiveOffered) { rule, done, total in progress.update(rule, done, total) }
