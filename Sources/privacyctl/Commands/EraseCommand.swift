@@ -21,7 +21,8 @@ struct EraseCommand: AsyncParsableCommand {
         let subject = try person.subject()
         let policy = try global.loadPolicy()
         let (store, archive, index) = try openArchive(global)
-        let report = try await Erasure(store: store, archive: archive, policy: policy, clock: try global.clock(), index: index)
+        let report = try await Erasure(store: store, archive: archive, policy: policy, clock: try global.clock(), index: index,
+                                    tombstones: global.tombstoneLog)
             .erase(subject)
         if output.json { try Output.json(report) } else {
             Output.line("erased: \(report.contactRequestsDeleted) contact requests deleted, \(report.consentEntriesRedacted) consent entries \(report.consentEntriesAction == "delete" ? "deleted" : "anonymised")")

@@ -24,7 +24,7 @@ struct PurgeCommand: AsyncParsableCommand {
         let policy = try global.loadPolicy()
         let store = try global.openExistingStore()
         let progress = Progress()
-        let report = try await Retention(store: store, policy: policy, clock: try global.clock())
+        let report = try await Retention(store: store, policy: policy, clock: try global.clock(), tombstones: global.tombstoneLog)
             .run(dryRun: dryRun, archiveOffered: archiveOffered) { rule, done, total in progress.update(rule, done, total) }
         progress.finish()
         if output.json { return try Output.json(report) }

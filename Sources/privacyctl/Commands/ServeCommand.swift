@@ -57,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         let policy = try global.loadPolicy()
         let store = try global.openStore()
         let keys = try SealingKeys(keys: global.keyDirectory)
-        let engine = Engine(store: store, policy: policy, clock: try global.clock(), keys: keys)
+        let engine = Engine(store: store, policy: policy, clock: try global.clock(), keys: keys,
+                            tombstones: global.tombstoneLog)
         let configuration = ServerConfiguration(
             host: host, port: port, rateLimitPerMinute: noRateLimit ? nil : rateLimit, trustProxy: trustProxy,
             purgeIntervalSeconds: try purgeSeconds(), allowedOrigins: allowOrigin)
