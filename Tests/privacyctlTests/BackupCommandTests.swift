@@ -143,6 +143,54 @@ struct BackupCommandTests {
         #expect(cli.run(["audit", "verify"], env: after).status == 0)
     }
 
+    @Test("the purge that serve runs on its schedule appends a tombstone too")
+    func scheduledPurgeTombstone() async throws {
+        let cli = try CLIFixture()
+        _ = try await cli.submitContact(name: "Erika", email: "erika@example.org")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIFixture.binary)
+        process.arguments = ["serve", "--port", String(server.freePort()), "--no-rate-limit", "--purge-interval", "1"]
+        var env = cli.environment
+        env.removeValue(forKey: "PRIVACY_PASSPHRASE")
+        env["PRIVACY_NOW"] = "2025-01-02T00:00:00+01:00"
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        let tombstones = cli.folder.appendingPathComponent("data/tombstones.log").path
+        var text = ""
+        for _ in 0..<300 where !text.contains("\"purge\"") {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            text = (try? String(contentsOfFile: tombstones, encoding: .utf8)) ?? ""
+        }
+        #expect(text.contains("\"kind\":\"purge\""), "no purge tombstone from serve in \(tombstones)")
+        #expect(text.contains("contacts-at-programme-end"))
+    }
+
+    @Test("keys rotate keeps the tombstones' keyed hashes valid: an erasure is re-applied after a rotation")
+    func rotationKeepsTombstonesUsable() async throws {
+        let cli = try CLIFixture()
+        let reference = try await cli.submitContact(name: "Erika", email: "erika@example.org")
+        let out = backupPath(cli)
+        #expect(cli.run(["backup", "--out", out]).status == 0)
+        #expect(cli.run(["erase", "--email", "erika@example.org"]).status == 0)
+        let rotated = cli.run(["keys", "rotate"])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        // The backup is sealed to the old key pair, which rotation retired: refused as integrity.
+        #expect(cli.run(["restore", out, "--force"]).status == 4)
+        let fresh = backupPath(cli, "after-rotation.pvbk")
+        _ = try await cli.submitContact(name: "Erika", email: "erika@example.org")
+        #expect(cli.run(["backup", "--out", fresh]).status == 0)
+        #expect(cli.run(["erase", "--email", "erika@example.org"]).status == 0)
+        let restored = cli.run(["restore", fresh, "--force", "--json"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        let reapplied = try #require((restored.json as? [String: Any])?["reapplied"] as? [[String: Any]])
+        #expect(reapplied.map { $0["contact_requests_deleted"] as? Int } == [1])
+        #expect(cli.run(["contacts", "list", "--json"]).stdout.contains(reference.rawValue) == false)
+        #expect((try #require(cli.run(["contacts", "list", "--json"]).json as? [Any])).isEmpty)
+    }
+
     enum Damage: String, CaseIterable { case header, manifest, chunk, truncated }
 
     @Test("a tampered backup exits 4 and writes nothing", arguments: Damage.allCases)

@@ -22,7 +22,9 @@ public struct PurgedRule: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case rule, data, action, starts, after, holds, cutoffMs = "cutoff_ms"
     }
+}
 
+extension PurgedRule {
     init(_ rule: RetentionRule, cutoff: Int64) {
         self.init(rule: rule.id, data: rule.data.rawValue, action: rule.action.rawValue, starts: rule.starts.rawValue,
                   after: rule.after.text, cutoffMs: cutoff, holds: rule.holds.map(\.rawValue))
