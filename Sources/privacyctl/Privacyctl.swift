@@ -19,6 +19,7 @@ struct Privacyctl: AsyncParsableCommand {
             Set up and run:
               privacyctl init                   database and key pair (asks for a passphrase)
               privacyctl serve                  the HTTP API for the website on 127.0.0.1:8080
+              privacyctl backup --out FILE      encrypted backup; `restore FILE` erases again what was erased since
 
             Every command reads --database (PRIVACY_DATABASE, default ./data/privacy.sqlite),
             --policy (PRIVACY_POLICY, default policies/leinefelde-suedstadt.yaml) and --key-dir
