@@ -164,3 +164,26 @@ def test_pynacl_refuses_a_damaged_file(backup, where):
         srv.database = live
     assert result.returncode == 4, result.stderr
     assert not target.exists()
+
+
+def test_tombstone_file_by_its_documented_format(backup):
+    """`erase` leaves a hash-chained JSON line without personal data, checked with hashlib."""
+    srv, _out, _manifest, ids = backup
+    srv.cli("erase", "--consent-id", ids[1], check=True)
+    srv.cli("erase", "--email", "erika@example.org", check=True)
+    path = srv.dir / "tombstones.log"
+    assert path.stat().st_mode & 0o777 == 0o600
+    raw = path.read_bytes()
+    assert raw.endswith(b"\n")
+    prev = "0" * 64
+    lines = raw[:-1].split(b"\n")
+    assert len(lines) == 2
+    for seq, line in enumerate(lines, start=1):
+        t = json.loads(line)
+        assert t["v"] == 1 and t["seq"] == seq and t["prev"] == prev and t["kind"] == "erasure"
+        prev = hashlib.blake2b(line, digest_size=32).hexdigest()
+    for marker in [*ids, "erika", "Erika"]:
+        assert marker.encode() not in raw, marker
+    first, second = (json.loads(line) for line in lines)
+    assert len(first["contacts_by_consent_index"]) == 1 and first["contacts_by_email_index"] == []
+    assert len(second["contacts_by_email_index"]) == 1 and len(second["ledger_by_consent_index"]) == 1
