@@ -133,6 +133,7 @@ struct BackupCommandTests {
         let reference = try await cli.submitContact(name: "Erika", email: "erika@example.org")
         let out = backupPath(cli)
         #expect(cli.run(["backup", "--out", out]).status == 0)
+        _ = try await cli.recordConsent()  // lost by the restore: newer than the backup
         let after = ["PRIVACY_NOW": "2025-01-02T00:00:00+01:00"]
         #expect(cli.run(["purge"], env: after).status == 0)
         let restored = cli.run(["restore", out, "--force", "--json"], env: after)
@@ -140,7 +141,13 @@ struct BackupCommandTests {
         let reapplied = try #require((restored.json as? [String: Any])?["reapplied"] as? [[String: Any]])
         #expect(reapplied.map { $0["kind"] as? String } == ["purge"])
         #expect(cli.run(["contacts", "show", reference.rawValue], env: after).status == 3)
-        #expect(cli.run(["audit", "verify"], env: after).status == 0)
+        // audit verify passes and names what the restore lost.
+        let verify = cli.run(["audit", "verify", "--json"], env: after)
+        #expect(verify.status == 0)
+        let restores = try #require((verify.json as? [String: Any])?["restores"] as? [[String: Any]])
+        #expect(restores.count == 1)
+        #expect(restores.first?["ledger_lost"] as? [Int] == [1, 1])
+        #expect(cli.run(["audit", "verify"], env: after).stdout.contains("ledger entries #1–#1"))
     }
 
     @Test("the purge that serve runs on its schedule appends a tombstone too")
