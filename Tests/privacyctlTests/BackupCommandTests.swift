@@ -50,7 +50,8 @@ struct BackupCommandTests {
         stop.add()
         await writers.value
         #expect(made.status == 0, "\(made.stderr)")
-        let manifest = try #require((made.json as? [String: Any])?["manifest"] as? [String: Any])
+        let manifest = try #require(made.json as? [String: Any])
+        #expect(manifest["file"] as? String == out)
         let sizes = try #require(manifest["database"] as? [String: Any])
         let entries = try #require(sizes["consent_ledger_entries"] as? Int)
         // Some of the writes, not all: the copy is one snapshot taken while they went on.

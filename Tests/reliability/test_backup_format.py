@@ -84,7 +84,9 @@ def backup(make_server):
     assert r.status == 201, r.body
     out = srv.dir / "format.pvbk"
     made = srv.cli("backup", "--out", str(out), "--json", passphrase=False, check=True)
-    return srv, out, json.loads(made.stdout)["manifest"], ids
+    manifest = json.loads(made.stdout)
+    assert manifest.pop("file") == str(out)
+    return srv, out, manifest, ids
 
 
 def test_header_and_manifest_read_without_a_key(backup):

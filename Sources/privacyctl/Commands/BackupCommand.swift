@@ -9,7 +9,7 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup",
         abstract: "Write an encrypted, consistent copy of the database; delete backups older than allowed.",
         discussion: """
-            The copy is taken with SQLite's online backup while `privacyctl serve` keeps writing, and encrypted to vault.pub, so making it needs no passphrase and a stolen copy reveals nothing. The file (mode 0600) starts with a manifest in clear text: time, entry counts, highest sequence numbers, the tombstone file's head, the newest checkpoint; no personal data. `--json` prints it. The format is described byte by byte in docs/backups.md.
+            The copy is taken with SQLite's online backup while `privacyctl serve` keeps writing, and encrypted to vault.pub, so making it needs no passphrase and a stolen copy reveals nothing. The file (mode 0600) starts with a manifest in clear text: time, entry counts, highest sequence numbers, the tombstone file's head, the newest checkpoint; no personal data. `--json` prints the manifest, with `file` added (and `pruned` with --prune). The format is described byte by byte in docs/backups.md.
 
             A backup still holds personal data that later erasures and purges remove from the database: `privacyctl restore` re-applies them from the tombstone file, and `--prune DIR --keep DURATION` deletes backups older than your retention of backups allows (Art. 5(1)(e)), listing what it deleted.
 
@@ -33,10 +33,21 @@ struct BackupCommand: AsyncParsableCommand {
         if let keep, ISODuration(keep) == nil { throw ValidationError("--keep must be an ISO-8601 duration such as P30D or P6M") }
     }
 
+    /// `--json`: the manifest's own fields at the top level (as the contract says), plus `file`
+    /// and, with --prune, `pruned`.
     struct Result: Encodable {
         var file: String?
         var manifest: BackupManifest?
         var pruned: PruneReport?
+
+        enum CodingKeys: String, CodingKey { case file, pruned }
+
+        func encode(to encoder: any Encoder) throws {
+            try manifest?.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(file, forKey: .file)
+            try c.encodeIfPresent(pruned, forKey: .pruned)
+        }
     }
 
     func run() async throws {
