@@ -62,7 +62,13 @@ struct BackupCommandTests {
 
         // Nothing a byte scan looks for is readable in the file.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
-        for marker in [consentID, "127.0.0", "URLSession", "CFNetwork", "privacyctlTests"] {
+        let (agent, prefix) = try await cli.store().pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT user_agent, ip_prefix FROM consent_ledger WHERE consent_id = ?", arguments: [consentID])
+            return (row?["user_agent"] as String?, row?["ip_prefix"] as String?)
+        }
+        let userAgent = try #require(agent), ipPrefix = try #require(prefix)
+        #expect(!userAgent.isEmpty && ipPrefix.hasPrefix("127.0.0"))
+        for marker in [consentID, ipPrefix, userAgent] {
             #expect(!bytes.contains(Array(marker.utf8)), "\(marker) is readable in the backup")
         }
 

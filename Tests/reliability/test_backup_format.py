@@ -117,6 +117,8 @@ def test_pynacl_decrypts_it_into_the_database_the_manifest_describes(backup, tmp
     pk, sk = unwrap_secret_key(srv.key_dir)
     plain = decrypt(out.read_bytes(), pk, sk)
     assert len(plain) == manifest["payload_bytes"]
+    # What the byte scan of the encrypted file looks for is really in the payload.
+    assert UA.encode() in plain and ids[0].encode() in plain and b"127.0.0" in plain
     db = tmp_path / "copy.sqlite"
     db.write_bytes(plain)
     con = sqlite3.connect(db)
