@@ -9,11 +9,15 @@ public struct Engine: Sendable {
     public let clock: any WallClock
     public let random: any RandomSource
     public let keys: SealingKeys
+    /// Where the scheduled purge leaves its tombstones (`nil`: none, as in tests of the routes).
+    public let tombstones: TombstoneLog?
     /// The ledger and the intake share the one group-commit writer of this process.
     let ledger: ConsentLedger
     let intake: ContactIntake
 
-    public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys, random: any RandomSource = SystemRandom()) {
+    public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys, random: any RandomSource = SystemRandom(),
+                tombstones: TombstoneLog? = nil) {
+        self.tombstones = tombstones
         self.store = store
         self.policy = policy
         self.clock = clock

@@ -17,7 +17,8 @@ struct PurgeScheduler: ServiceLifecycle.Service, CustomStringConvertible {
             while !Task.isCancelled {
                 try await Task.sleep(nanoseconds: UInt64(intervalSeconds * 1_000_000_000))
                 do {
-                    let report = try await Retention(store: engine.store, policy: engine.policy, clock: engine.clock, actor: "server")
+                    let report = try await Retention(store: engine.store, policy: engine.policy, clock: engine.clock, actor: "server",
+                                                tombstones: engine.tombstones)
                         .run(dryRun: false)
                     let done = report.rules.reduce(0) { $0 + $1.done }
                     let held = report.rules.reduce(0) { $0 + $1.held.values.reduce(0, +) }

@@ -20,6 +20,7 @@ struct Privacyctl: AsyncParsableCommand {
             Set up and run:
               privacyctl init                   database and key pair (asks for a passphrase)
               privacyctl serve                  the HTTP API for the website on 127.0.0.1:8080
+              privacyctl backup --out FILE      encrypted backup; `restore FILE` erases again what was erased since
 
             Every command reads --database (PRIVACY_DATABASE, default ./data/privacy.sqlite),
             --policy (PRIVACY_POLICY, default policies/leinefelde-suedstadt.yaml) and --key-dir
@@ -35,6 +36,7 @@ struct Privacyctl: AsyncParsableCommand {
             ConsentCommand.self, ContactsCommand.self, ExportCommand.self, EraseCommand.self,
             PurgeCommand.self, AuditCommand.self, HoldCommand.self,
             RequestCommand.self,
+            BackupCommand.self, RestoreCommand.self,
         ]
     )
 

@@ -48,8 +48,12 @@ public struct Retention: Sendable {
     let clock: any WallClock
     let actor: String
     let batchSize: Int
+    /// Where a real run leaves its tombstone (so a restored backup purges again what this run purged).
+    let tombstones: TombstoneLog?
 
-    public init(store: Store, policy: Policy, clock: any WallClock, actor: String = AuditLog.currentActor, batchSize: Int = 2000) {
+    public init(store: Store, policy: Policy, clock: any WallClock, actor: String = AuditLog.currentActor, batchSize: Int = 2000,
+                tombstones: TombstoneLog? = nil) {
+        self.tombstones = tombstones
         self.store = store
         self.policy = policy
         self.clock = clock
@@ -74,14 +78,17 @@ public struct Retention: Sendable {
             throw Failure.archiveOfferRequired(policy.archive.archive ?? "the public archive")
         }
         let now = clock.now()
+        if !dryRun { try tombstones?.prepare() }
         // Art. 21: choices recorded after an objection lose page, IP prefix and user agent (issue 13).
         let objected = dryRun
             ? try await store.pool.read { db in try Objection.minimiseObjected(now: Timestamp.millis(now), dryRun: true, db) }
             : try await store.pool.write { db in try Objection.minimiseObjected(now: Timestamp.millis(now), dryRun: false, db) }
         var outcomes: [RuleOutcome] = []
         var earlier: [RetentionSelection] = []
+        var purged: [PurgedRule] = []
         for rule in policy.retention {
             let selection = RetentionSelection(rule: rule, policy: policy, now: now)
+            if let cutoff = selection.cutoff { purged.append(PurgedRule(rule, cutoff: cutoff)) }
             let before = earlier
             defer { earlier.append(selection) }
             // "Everything" (a rule counted from the programme's end) reads as "before now".
@@ -108,7 +115,17 @@ public struct Retention: Sendable {
                                  policyHash: policy.sourceHash, rules: outcomes, walTruncated: false)
         if !dryRun {
             let summary = report
+            let tombstone = {
+                var t = Tombstone(kind: .purge, at: now)
+                t.policyVersion = policy.version
+                t.rules = purged
+                return t
+            }()
+            let tombstones = self.tombstones
             try await store.pool.write { db in
+                // In the transaction of the audit entry, after every deletion committed: a backup
+                // that sees this line under the write lock also holds the purge's result.
+                try tombstones?.append(tombstone)
                 var details = ["policy_version": summary.policyVersion, "policy_hash": summary.policyHash, "as_of": summary.asOf]
                 if objected > 0 { details["objection.minimised"] = String(objected) }
                 for o in summary.rules {

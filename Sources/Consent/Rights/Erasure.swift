@@ -33,9 +33,12 @@ public struct Erasure: Sendable {
     let clock: any WallClock
     let index: BlindIndex
     let actor: String
+    /// Where the erasure leaves its tombstone (so a restored backup forgets the person again).
+    let tombstones: TombstoneLog?
 
     public init(store: Store, archive: ContactArchive, policy: Policy, clock: any WallClock, index: BlindIndex,
-                actor: String = AuditLog.currentActor) {
+                actor: String = AuditLog.currentActor, tombstones: TombstoneLog? = nil) {
+        self.tombstones = tombstones
         self.store = store
         self.archive = archive
         self.policy = policy
@@ -61,6 +64,8 @@ public struct Erasure: Sendable {
         let action = policy.erasure.consentRecords
         let now = clock.now()
         let actor = self.actor
+        let tombstone = Tombstone.erasure(subject: subject, consentIDs: consentIDs, action: action, index: index, at: now)
+        let tombstones = self.tombstones
         var report = try await store.pool.write { db -> ErasureReport in
             let active = Hold.activeSQL(now: Timestamp.millis(now))
             let heldRefs = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind = 'legal_hold' AND \(active)"))
@@ -85,6 +90,9 @@ public struct Erasure: Sendable {
             guard !references.isEmpty || ledgerEntries > 0 else {
                 throw ConsentError.notFound(what: "data about this person (no contact request or consent record matches)")
             }
+            // Written and fsynced inside the transaction: if it fails, nothing is erased; if the
+            // commit fails after it, a restore re-applies an erasure the DPO asked for anyway.
+            try tombstones?.append(tombstone)
             try AuditLog.append(action: "erase", actor: actor, subject: subjectHash, details: [
                 "contact_requests_deleted": String(deleted), "consent_entries_redacted": String(redacted),
                 "consent_entries_action": action.rawValue, "held_by_legal_hold": String(held),

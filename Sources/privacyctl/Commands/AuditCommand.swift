@@ -21,13 +21,16 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var ok: Bool
         var chains: [ChainReport]
+        var restores: [RestoreLoss]
     }
 
     func run() async throws {
         let store = try global.openExistingStore()
         await RequestWarnings.emit(global, store: store)
-        let chains = try await store.pool.read { db in [try ConsentLedger.verifyChain(db), try AuditLog.verify(db)] }
-        let report = Report(ok: chains.allSatisfy(\.ok), chains: chains)
+        let (chains, restores) = try await store.pool.read { db in
+            ([try ConsentLedger.verifyChain(db), try AuditLog.verify(db)], try RestoreHistory.losses(db))
+        }
+        let report = Report(ok: chains.allSatisfy(\.ok), chains: chains, restores: restores)
         if output.json {
             try Output.json(report)
         } else {
@@ -37,6 +40,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 } else {
                     Output.line("\(c.chain): OK (\(c.entries) entries\(c.redacted > 0 ? ", \(c.redacted) redacted by erasure or retention" : ""))")
                 }
+            }
+            for r in restores {
+                let lost = [r.ledgerLost.map { "ledger entries #\($0.lowerBound)–#\($0.upperBound)" },
+                            r.auditLost.map { "audit entries #\($0.lowerBound)–#\($0.upperBound)" }].compactMap { $0 }
+                Output.line("restore (audit entry #\(r.auditSequence), \(r.restoredAt)) from the backup of \(r.backupCreatedAt): \(lost.isEmpty ? "nothing of the replaced database lost" : lost.joined(separator: " and ") + " of the replaced database were lost; their numbers are reused after it")")
             }
         }
         if let bad = chains.first(where: { !$0.ok }), let first = bad.firstBad {

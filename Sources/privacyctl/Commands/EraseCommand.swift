@@ -23,7 +23,8 @@ struct EraseCommand: AsyncParsableCommand {
         let policy = try global.loadPolicy()
         let (store, archive, index) = try openArchive(global)
         try await link.check(global, subjectHash: index.subjectHash(subject))
-        let report = try await Erasure(store: store, archive: archive, policy: policy, clock: try global.clock(), index: index)
+        let report = try await Erasure(store: store, archive: archive, policy: policy, clock: try global.clock(), index: index,
+                                    tombstones: global.tombstoneLog)
             .erase(subject)
         try await link.link(global, .erase, subjectHash: report.subject, details: [
             "contact_requests_deleted": String(report.contactRequestsDeleted), "consent_entries_redacted": String(report.consentEntriesRedacted),

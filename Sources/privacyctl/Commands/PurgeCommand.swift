@@ -26,7 +26,7 @@ struct PurgeCommand: AsyncParsableCommand {
         await RequestWarnings.emit(global, store: store)
         await HoldWarnings.emit(global, store: store)
         let progress = Progress()
-        let report = try await Retention(store: store, policy: policy, clock: try global.clock())
+        let report = try await Retention(store: store, policy: policy, clock: try global.clock(), tombstones: global.tombstoneLog)
             .run(dryRun: dryRun, archiveOffered: archiveOffered) { rule, done, total in progress.update(rule, done, total) }
         progress.finish()
         if output.json { return try Output.json(report) }

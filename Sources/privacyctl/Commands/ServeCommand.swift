@@ -65,7 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         if !kept.keptNow.isEmpty {
             logger.notice("policy texts kept", metadata: ["policy_version": "\(policy.version)", "languages": "\(kept.keptNow.joined(separator: ","))"])
         }
-        let engine = Engine(store: store, policy: policy, clock: clock, keys: keys)
+        let engine = Engine(store: store, policy: policy, clock: clock, keys: keys,
+                            tombstones: global.tombstoneLog)
         let configuration = ServerConfiguration(
             host: host, port: port, rateLimitPerMinute: noRateLimit ? nil : rateLimit, trustProxy: trustProxy,
             purgeIntervalSeconds: try purgeSeconds(), allowedOrigins: allowOrigin)

@@ -18,6 +18,9 @@ struct GlobalOptions: ParsableArguments {
             help: ArgumentHelp("Read the key passphrase from this file (mode 0600); else PRIVACY_PASSPHRASE, else a prompt.", valueName: "file"))
     var passphraseFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("The tombstone file erasures and purges append to (env PRIVACY_TOMBSTONES; default tombstones.log beside the database).", valueName: "path"))
+    var tombstones: String?
+
     static let defaultDatabase = "./data/privacy.sqlite"
     static let defaultPolicy = "policies/leinefelde-suedstadt.yaml"
     static let defaultKeyDir = "./data/keys"
@@ -26,6 +29,10 @@ struct GlobalOptions: ParsableArguments {
 
     var databasePath: String { database ?? env["PRIVACY_DATABASE"].nonEmpty ?? Self.defaultDatabase }
     var policyPath: String { policy ?? env["PRIVACY_POLICY"].nonEmpty ?? Self.defaultPolicy }
+    var tombstoneLog: TombstoneLog {
+        TombstoneLog(path: tombstones ?? env["PRIVACY_TOMBSTONES"].nonEmpty
+            ?? ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(TombstoneLog.defaultFileName))
+    }
     var keyDirectory: KeyDirectory { KeyDirectory(path: keyDir ?? env["PRIVACY_KEY_DIR"].nonEmpty ?? Self.defaultKeyDir) }
 
     func clock() throws -> any WallClock { try ClockSelection.fromEnvironment() }
