@@ -9,6 +9,8 @@ public struct Engine: Sendable {
     public let clock: any WallClock
     public let random: any RandomSource
     public let keys: SealingKeys
+    /// The storage condition the latest writes met (full disk, held lock), for `/healthz`.
+    public let health = StorageHealth()
     /// The ledger and the intake share the one group-commit writer of this process.
     let ledger: ConsentLedger
     let intake: ContactIntake
@@ -19,7 +21,7 @@ public struct Engine: Sendable {
         self.clock = clock
         self.keys = keys
         self.random = random
-        let writer = GroupCommitter(pool: store.pool)
+        let writer = GroupCommitter(pool: store.pool, health: health)
         self.ledger = ConsentLedger(store: store, policy: policy, clock: clock, random: random, writer: writer)
         self.intake = ContactIntake(store: store, policy: policy, clock: clock, keys: keys, random: random, writer: writer)
     }
