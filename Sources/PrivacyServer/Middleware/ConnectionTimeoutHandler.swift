@@ -1,0 +1,136 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes connections that hold a file descriptor without doing their part, so that slow or silent
+/// clients cannot use up the server's connections (slowloris):
+///
+/// - a request, headers and body, must arrive within `requestTimeout` of its first byte; else the
+///   answer is 408 with the error envelope and the connection is closed;
+/// - a new connection must begin its first request within `requestTimeout`, and a keep-alive
+///   connection its next one within `idleTimeout`; else it is closed (no request, no answer).
+///
+/// Nothing is timed while the server itself works on a request (a slow disk is not the client's fault).
+final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum Phase { case waiting, reading, responding }
+
+    private let requestTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private var phase = Phase.waiting
+    private var responseStarted = false
+    private var timer: Scheduled<Void>?
+    private var watcher: FirstByteWatcher?
+
+    init(requestTimeout: TimeAmount, idleTimeout: TimeAmount) {
+        self.requestTimeout = requestTimeout
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        // Bytes of a request head arrive long before the decoder yields the head: watch raw bytes
+        // at the front of the pipeline to start the request clock at the first one.
+        let watcher = FirstByteWatcher()
+        watcher.onBytes = { [unowned self] in self.bytesArrived(context: context) }
+        self.watcher = watcher
+        try? context.pipeline.syncOperations.addHandler(watcher, position: .first)
+        arm(context: context, after: requestTimeout)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        watcher?.onBytes = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        watcher?.onBytes = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            if phase == .waiting { startReading(context: context) }
+        case .body:
+            break
+        case .end:
+            phase = .responding
+            timer?.cancel()
+            timer = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head: responseStarted = true
+        case .body: break
+        case .end:
+            responseStarted = false
+            phase = .waiting
+            arm(context: context, after: idleTimeout)
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func bytesArrived(context: ChannelHandlerContext) {
+        if phase == .waiting { startReading(context: context) }
+    }
+
+    private func startReading(context: ChannelHandlerContext) {
+        phase = .reading
+        arm(context: context, after: requestTimeout)
+    }
+
+    private func arm(context: ChannelHandlerContext, after delay: TimeAmount) {
+        timer?.cancel()
+        timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: delay) { [self] in
+            self.timer = nil
+            self.expired(context: context)
+        }
+    }
+
+    private func expired(context: ChannelHandlerContext) {
+        switch phase {
+        case .responding:
+            return
+        case .waiting:
+            context.close(promise: nil)
+        case .reading:
+            guard !responseStarted else {
+                context.close(promise: nil)
+                return
+            }
+            phase = .responding
+            let seconds = requestTimeout.nanoseconds / 1_000_000_000
+            let body = #"{"error":{"code":"request_timeout","message":"The request did not arrive within \#(seconds) s; nothing was stored. Send it again."}}"#
+            var head = HTTPResponse(status: .requestTimeout)
+            head.headerFields[.contentType] = "application/json; charset=utf-8"
+            head.headerFields[.contentLength] = String(body.utf8.count)
+            head.headerFields[.connection] = "close"
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+}
+
+/// Tells ``ConnectionTimeoutHandler`` that bytes arrived, before the HTTP decoder sees them.
+final class FirstByteWatcher: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    var onBytes: (() -> Void)?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        onBytes?()
+        context.fireChannelRead(data)
+    }
+}
