@@ -23,6 +23,7 @@ struct EraseCommand: AsyncParsableCommand {
         let (store, archive, index) = try openArchive(global)
         let report = try await Erasure(store: store, archive: archive, policy: policy, clock: try global.clock(), index: index)
             .erase(subject)
+        reportUnreadable(report.unreadable)
         if output.json { try Output.json(report) } else {
             Output.line("erased: \(report.contactRequestsDeleted) contact requests deleted, \(report.consentEntriesRedacted) consent entries \(report.consentEntriesAction == "delete" ? "deleted" : "anonymised")")
             if report.heldByLegalHold > 0 { Output.line("kept: \(report.heldByLegalHold) records under a legal hold (see `privacyctl hold list`)") }
