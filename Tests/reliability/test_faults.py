@@ -204,6 +204,14 @@ def test_a_half_sent_body_gets_408(impatient):
     assert impatient.ledger_entries() == 0
 
 
+def test_pipelined_requests_are_all_answered_then_the_idle_connection_closes(impatient):
+    with socket.create_connection(("127.0.0.1", impatient.port)) as s:
+        s.sendall(b"GET /v1/config HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+        data, took = _read_all(s, 15)
+    assert data.count(b"HTTP/1.1 200") == 3, data[:300]
+    assert took < 10, f"closed after {took:.1f} s with a 2 s idle timeout"
+
+
 def test_silent_and_idle_connections_are_closed_and_the_cap_does_not_stop_the_server(impatient):
     silent = [socket.create_connection(("127.0.0.1", impatient.port)) for _ in range(60)]  # over the cap of 40
     try:

@@ -23,6 +23,10 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private let idleTimeout: TimeAmount
     private var phase = Phase.waiting
     private var responseStarted = false
+    /// Request heads read minus responses finished (more than one when a client pipelines).
+    private var inFlight = 0
+    /// A request head was read and its end not yet.
+    private var readingRequest = false
     private var timer: Scheduled<Void>?
     private var watcher: FirstByteWatcher?
 
@@ -57,13 +61,18 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
+            inFlight += 1
+            readingRequest = true
             if phase == .waiting { startReading(context: context) }
         case .body:
             break
         case .end:
-            phase = .responding
-            timer?.cancel()
-            timer = nil
+            readingRequest = false
+            if phase == .reading {
+                phase = .responding
+                timer?.cancel()
+                timer = nil
+            }
         }
         context.fireChannelRead(data)
     }
@@ -74,8 +83,17 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
         case .body: break
         case .end:
             responseStarted = false
-            phase = .waiting
-            arm(context: context, after: idleTimeout)
+            inFlight = max(0, inFlight - 1)
+            if inFlight == 0 {
+                phase = .waiting
+                arm(context: context, after: idleTimeout)
+            } else if readingRequest {
+                startReading(context: context)  // a pipelined request still arriving
+            } else {
+                phase = .responding  // a pipelined request read whole: the server's turn
+                timer?.cancel()
+                timer = nil
+            }
         }
         context.write(data, promise: promise)
     }
