@@ -135,7 +135,7 @@ DOTTED = ["/./v1/consents", "/v1/./consents", "/v1/../v1/consents", "/%2e/v1/con
 
 def test_every_spelling_of_a_path_counts_against_the_rate_limit(fresh):
     server = fresh("paths")
-    server.rate_limit = 20  # a burst of 10, then 1 every 3 s
+    server.rate_limit = 1  # a burst of 10, then 1 a minute: nothing refills while the test runs
     server.start()
     created = 0
     for _round in range(4):
@@ -153,8 +153,8 @@ def test_every_spelling_of_a_path_counts_against_the_rate_limit(fresh):
                 if resp.status == 429:
                     assert assert_envelope(resp, path)["code"] == "rate_limited"
                 created += resp.status == 201
-    # 10 in the burst, plus at most a few refilled while the test ran (1 every 3 s).
-    assert 10 <= created <= 13, f"{created} consents created against a burst of 10"
+    # 10 in the burst, plus at most one refilled if the machine is very slow.
+    assert 10 <= created <= 11, f"{created} consents created against a burst of 10"
     assert server.ledger_entries() == created
 
 
