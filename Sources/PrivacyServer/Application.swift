@@ -10,6 +10,7 @@ import ServiceLifecycle
 public func buildApplication(engine: Engine, configuration: ServerConfiguration, logger: Logger,
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let router = buildRouter(engine: engine, configuration: configuration)
+    let connections = ConnectionCounter()
     var services: [any ServiceLifecycle.Service] = []
     if let interval = configuration.purgeIntervalSeconds {
         services.append(PurgeScheduler(engine: engine, intervalSeconds: interval, logger: logger))
@@ -19,10 +20,13 @@ public func buildApplication(engine: Engine, configuration: ServerConfiguration,
         server: .http1(configuration: .init(additionalChannelHandlers: [
             MalformedHTTPHandler(),
             ConnectionTimeoutHandler(requestTimeout: .nanoseconds(Int64(configuration.requestTimeoutSeconds * 1e9)),
-                                     idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1e9))),
+                                     idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1e9)),
+                                     counter: connections, softLimit: configuration.maxConnections),
         ])),
+        // Above maxConnections a request is answered 503 server_busy; above the hard cap a little
+        // higher the server stops accepting (new connections wait in the kernel's queue).
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "privacy-engine",
-                             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
+                             availableConnectionsDelegate: MaximumAvailableConnections(configuration.hardConnectionCap, logger: logger)),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -13,7 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var requestTimeoutSeconds: Double = 10
     /// An idle keep-alive connection (or one that never sends a byte) is closed after this long.
     public var idleTimeoutSeconds: Double = 60
-    /// At most this many open connections; more wait in the kernel's accept queue.
+    /// Above this many open connections a request is answered 503 `server_busy`; above
+    /// ``hardConnectionCap`` the server stops accepting (more wait in the kernel's accept queue).
     public var maxConnections: Int = 512
     /// How often the retention purge runs inside the server; `nil` turns the schedule off.
     public var purgeIntervalSeconds: Double?
@@ -41,4 +42,10 @@ extension ServerConfiguration {
         if !trustedProxies.isEmpty { return try? TrustedProxies(trustedProxies) }
         return trustProxy ? .loopback : nil
     }
+}
+
+extension ServerConfiguration {
+    /// Where the server stops accepting: an eighth above `maxConnections` (at least 16 more), so
+    /// that a client over the limit can still be told 503 instead of waiting unanswered.
+    var hardConnectionCap: Int { maxConnections + max(16, maxConnections / 8) }
 }

@@ -213,22 +213,43 @@ def test_pipelined_requests_are_all_answered_then_the_idle_connection_closes(imp
 
 
 def test_silent_and_idle_connections_are_closed_and_the_cap_does_not_stop_the_server(impatient):
-    silent = [socket.create_connection(("127.0.0.1", impatient.port)) for _ in range(60)]  # over the cap of 40
+    keep_alive = impatient.connection()
+    assert impatient.request("GET", "/v1/config", conn=keep_alive).status == 200
+    # 60 silent connections against --max-connections 40 (hard cap 56): beyond the cap they wait.
+    silent = [socket.create_connection(("127.0.0.1", impatient.port)) for _ in range(60)]
     try:
-        keep_alive = impatient.connection()
-        assert impatient.request("GET", "/v1/config", conn=keep_alive).status == 200
         # Silent connections (never a byte) go after the request timeout; the idle keep-alive one
-        # after the idle timeout; then the queue behind the cap is served.
+        # after the idle timeout; then the queue behind the cap is served and closed in turn.
         for s in silent[:5]:
             data, took = _read_all(s, 10)
             assert data == b"" and took < 8, (data[:100], took)
         assert wait_for(lambda: health(impatient).status == 200, 15)
         keep_alive.sock.settimeout(10)
         assert keep_alive.sock.recv(1) == b"", "the idle keep-alive connection stayed open"
+        for s in silent[5:]:
+            data, took = _read_all(s, 15)
+            assert data == b"", data[:100]
     finally:
         for s in silent:
             s.close()
     assert impatient.request("POST", "/v1/consents", valid_consent()).status == 201
+
+
+def test_a_request_over_the_connection_limit_gets_503_with_the_envelope(fresh):
+    server = fresh("cap")
+    server.serve_args = ["--max-connections", "3", "--request-timeout", "3"]
+    server.start()
+    silent = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(3)]
+    try:
+        time.sleep(0.3)  # accepted (the hard cap is 19)
+        resp = server.request("GET", "/v1/config")
+        assert resp.status == 503, (resp.status, resp.body[:200])
+        assert assert_envelope(resp)["code"] == "server_busy"
+        assert int(resp.headers.get("retry-after", "0")) >= 1
+    finally:
+        for s in silent:
+            s.close()
+    assert wait_for(lambda: server.request("GET", "/v1/config").status == 200, 10)
 
 
 # -- 4. SIGTERM under load ------------------------------------------------------------------------

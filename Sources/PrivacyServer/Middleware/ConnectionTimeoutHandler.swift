@@ -1,6 +1,12 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
+import Synchronization
+
+/// The number of open connections of one server, shared by every connection's handler.
+final class ConnectionCounter: Sendable {
+    let open = Atomic<Int>(0)
+}
 
 /// Closes connections that hold a file descriptor without doing their part, so that slow or silent
 /// clients cannot use up the server's connections (slowloris):
@@ -11,6 +17,10 @@ import NIOHTTPTypes
 ///   connection its next one within `idleTimeout`; else it is closed (no request, no answer).
 ///
 /// Nothing is timed while the server itself works on a request (a slow disk is not the client's fault).
+///
+/// It also counts open connections: a request on a connection opened while more than `softLimit`
+/// were open is answered 503 `server_busy` with `Retry-After` and the envelope, and the connection
+/// closed (the hard cap, where the server stops accepting, lies a little above; see `Application`).
 final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -30,12 +40,31 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private var timer: Scheduled<Void>?
     private var watcher: FirstByteWatcher?
 
-    init(requestTimeout: TimeAmount, idleTimeout: TimeAmount) {
+    private let counter: ConnectionCounter?
+    private let softLimit: Int
+    private var counted = false
+    private var overLimit = false
+    private var refusing = false
+
+    init(requestTimeout: TimeAmount, idleTimeout: TimeAmount, counter: ConnectionCounter? = nil, softLimit: Int = .max) {
         self.requestTimeout = requestTimeout
         self.idleTimeout = idleTimeout
+        self.counter = counter
+        self.softLimit = softLimit
+    }
+
+    private func uncount() {
+        if counted, let counter {
+            counter.open.subtract(1, ordering: .relaxed)
+            counted = false
+        }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        if let counter {
+            counted = true
+            overLimit = counter.open.add(1, ordering: .relaxed).newValue > softLimit
+        }
         // Bytes of a request head arrive long before the decoder yields the head: watch raw bytes
         // at the front of the pipeline to start the request clock at the first one.
         let watcher = FirstByteWatcher()
@@ -46,12 +75,14 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        uncount()
         timer?.cancel()
         timer = nil
         watcher?.onBytes = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        uncount()
         timer?.cancel()
         timer = nil
         watcher?.onBytes = nil
@@ -59,6 +90,15 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if refusing { return }  // the 503 is on its way; nothing reaches the router
+        if overLimit, case .head = unwrapInboundIn(data) {
+            refusing = true
+            timer?.cancel()
+            timer = nil
+            answer(context: context, status: .serviceUnavailable, retryAfter: 1,
+                   body: #"{"error":{"code":"server_busy","message":"The server has too many open connections; nothing was stored. Try again in a second."}}"#)
+            return
+        }
         switch unwrapInboundIn(data) {
         case .head:
             inFlight += 1
@@ -128,15 +168,21 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
             }
             phase = .responding
             let seconds = requestTimeout.nanoseconds / 1_000_000_000
-            let body = #"{"error":{"code":"request_timeout","message":"The request did not arrive within \#(seconds) s; nothing was stored. Send it again."}}"#
-            var head = HTTPResponse(status: .requestTimeout)
-            head.headerFields[.contentType] = "application/json; charset=utf-8"
-            head.headerFields[.contentLength] = String(body.utf8.count)
-            head.headerFields[.connection] = "close"
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            answer(context: context, status: .requestTimeout, retryAfter: nil,
+                   body: #"{"error":{"code":"request_timeout","message":"The request did not arrive within \#(seconds) s; nothing was stored. Send it again."}}"#)
         }
+    }
+
+    /// Writes a whole error answer with the envelope and closes the connection.
+    private func answer(context: ChannelHandlerContext, status: HTTPResponse.Status, retryAfter: Int?, body: String) {
+        var head = HTTPResponse(status: status)
+        head.headerFields[.contentType] = "application/json; charset=utf-8"
+        head.headerFields[.contentLength] = String(body.utf8.count)
+        head.headerFields[.connection] = "close"
+        if let retryAfter { head.headerFields[.retryAfter] = String(retryAfter) }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 }
 
