@@ -32,6 +32,14 @@ struct APIError: Error, Sendable {
         }
     }
 
+    /// A full disk, a failing file system or a lock held too long: 503 with `Retry-After`.
+    init(_ condition: StorageCondition) {
+        var headers = HTTPFields()
+        headers[.retryAfter] = String(condition.retryAfterSeconds)
+        self.init(status: .serviceUnavailable, code: condition.rawValue,
+                  message: "\(condition.explanation); nothing was stored. Try again in \(condition.retryAfterSeconds) s.", headers: headers)
+    }
+
     init(status: HTTPResponse.Status, code: String, message: String, fields: [String: String]? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code

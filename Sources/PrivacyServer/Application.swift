@@ -1,5 +1,6 @@
 import Consent
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -9,14 +10,23 @@ import ServiceLifecycle
 public func buildApplication(engine: Engine, configuration: ServerConfiguration, logger: Logger,
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let router = buildRouter(engine: engine, configuration: configuration)
+    let connections = ConnectionCounter()
     var services: [any ServiceLifecycle.Service] = []
     if let interval = configuration.purgeIntervalSeconds {
         services.append(PurgeScheduler(engine: engine, intervalSeconds: interval, logger: logger))
     }
     return Application(
-        responder: HeadAsGetResponder(base: router.buildResponder()),
-        server: .http1(configuration: .init(additionalChannelHandlers: [MalformedHTTPHandler()])),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "privacy-engine"),
+        responder: HeadAsGetResponder(base: CanonicalPathResponder(base: router.buildResponder())),
+        server: .http1(configuration: .init(additionalChannelHandlers: [
+            MalformedHTTPHandler(),
+            ConnectionTimeoutHandler(requestTimeout: .nanoseconds(Int64(configuration.requestTimeoutSeconds * 1e9)),
+                                     idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1e9)),
+                                     counter: connections, softLimit: configuration.maxConnections),
+        ])),
+        // Above maxConnections a request is answered 503 server_busy; above the hard cap a little
+        // higher the server stops accepting (new connections wait in the kernel's queue).
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "privacy-engine",
+                             availableConnectionsDelegate: MaximumAvailableConnections(configuration.hardConnectionCap, logger: logger)),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -25,9 +35,10 @@ public func buildApplication(engine: Engine, configuration: ServerConfiguration,
 /// The router alone (tests drive it in process; `privacyctl serve` wraps it in ``buildApplication``).
 func buildRouter(engine: Engine, configuration: ServerConfiguration) -> Router<PrivacyRequestContext> {
     let router = Router(context: PrivacyRequestContext.self)
-    let clientAddress = ClientAddress(trustProxy: configuration.trustProxy)
+    let clientAddress = ClientAddress(trustedProxies: configuration.proxies)
     router.add(middleware: ResponseHeadersMiddleware(allowedOrigins: Set(configuration.allowedOrigins)))
     router.add(middleware: ErrorEnvelopeMiddleware(routes: PublicRoutes.table))
+    router.add(middleware: CanonicalPathMiddleware())
     if let limit = configuration.rateLimitPerMinute {
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(perMinute: limit), clientAddress: clientAddress))
     }

@@ -7,14 +7,23 @@ import NIOCore
 /// Finds the client's address and truncates it at once (IPv4 /24, IPv6 /48): the full address is
 /// never stored, logged or kept in memory beyond this call.
 struct ClientAddress: Sendable {
-    /// Behind a reverse proxy the peer is the proxy; then the last `X-Forwarded-For` hop is the client.
-    let trustProxy: Bool
+    /// The reverse proxies whose `X-Forwarded-For` is believed; `nil`: the header is ignored.
+    let trustedProxies: TrustedProxies?
 
+    init(trustedProxies: TrustedProxies?) { self.trustedProxies = trustedProxies }
+
+    /// Only a peer that is a trusted proxy may name the client: then the client is the right-most
+    /// `X-Forwarded-For` hop that is not itself a trusted proxy (each proxy appends the address it
+    /// saw; hops further left were written by the client and prove nothing).
     func prefix(_ request: Request, _ context: PrivacyRequestContext) -> String? {
-        if trustProxy, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
-           let last = forwarded.split(separator: ",").last {
-            return IPPrefix.truncate(last.trimmingCharacters(in: .whitespaces))
+        let peer = context.remoteAddress?.ipAddress
+        if let trusted = trustedProxies, let peer, trusted.contains(peer),
+           let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] {
+            let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let client = hops.reversed().first(where: { !trusted.contains($0) }) {
+                return IPPrefix.truncate(client)
+            }
         }
-        return context.remoteAddress?.ipAddress.flatMap(IPPrefix.truncate)
+        return peer.flatMap(IPPrefix.truncate)
     }
 }

@@ -11,6 +11,8 @@ public struct Engine: Sendable {
     public let keys: SealingKeys
     /// Where the scheduled purge leaves its tombstones (`nil`: none, as in tests of the routes).
     public let tombstones: TombstoneLog?
+    /// The storage condition the latest writes met (full disk, held lock), for `/healthz`.
+    public let health = StorageHealth()
     /// The ledger and the intake share the one group-commit writer of this process.
     let ledger: ConsentLedger
     let intake: ContactIntake
@@ -23,7 +25,7 @@ public struct Engine: Sendable {
         self.clock = clock
         self.keys = keys
         self.random = random
-        let writer = GroupCommitter(pool: store.pool)
+        let writer = GroupCommitter(pool: store.pool, health: health)
         self.ledger = ConsentLedger(store: store, policy: policy, clock: clock, random: random, writer: writer)
         self.intake = ContactIntake(store: store, policy: policy, clock: clock, keys: keys, random: random, writer: writer)
     }

@@ -12,10 +12,16 @@ struct PurgeScheduler: ServiceLifecycle.Service, CustomStringConvertible {
     /// What ServiceLifecycle logs for this service (not the whole engine).
     var description: String { "PurgeScheduler(every \(Int(intervalSeconds)) s)" }
 
+    /// Returns (does not throw) when the server stops: a stop is not a failure, and a throwing
+    /// service would make `serve` exit 1 with `CancellationError()`.
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try await Task.sleep(nanoseconds: UInt64(intervalSeconds * 1_000_000_000))
+                do {
+                    try await Task.sleep(nanoseconds: UInt64(intervalSeconds * 1_000_000_000))
+                } catch {
+                    return  // cancelled: the server is stopping
+                }
                 do {
                     let report = try await Retention(store: engine.store, policy: engine.policy, clock: engine.clock, actor: "server",
                                                 tombstones: engine.tombstones)

@@ -25,6 +25,50 @@ enum StrictJSON {
         guard p.index == bytes.count else { throw .syntax(offset: p.index, reason: "trailing characters after the JSON value") }
     }
 
+    /// The text of a string's raw bytes (already validated) with its escapes resolved, as a
+    /// decoder reads it; an unpaired surrogate becomes U+FFFD. Keys compare as `String`s, so
+    /// canonically equivalent spellings (NFC/NFD) are one key too, as they are for `JSONDecoder`.
+    static func unescape(_ raw: [UInt8]) -> String {
+        guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
+        var out = String.UnicodeScalarView()
+        var bytes: [UInt8] = []
+        var i = 0
+        func hex(_ at: Int) -> UInt32? {
+            guard at + 4 <= raw.count else { return nil }
+            return UInt32(String(decoding: raw[at..<(at + 4)], as: UTF8.self), radix: 16)
+        }
+        func flush() {
+            out.append(contentsOf: String(decoding: bytes, as: UTF8.self).unicodeScalars)
+            bytes.removeAll()
+        }
+        while i < raw.count {
+            guard raw[i] == UInt8(ascii: "\\"), i + 1 < raw.count else { bytes.append(raw[i]); i += 1; continue }
+            flush()
+            let e = raw[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "b"): out.append("\u{08}")
+            case UInt8(ascii: "f"): out.append("\u{0C}")
+            case UInt8(ascii: "n"): out.append("\n")
+            case UInt8(ascii: "r"): out.append("\r")
+            case UInt8(ascii: "t"): out.append("\t")
+            case UInt8(ascii: "u"):
+                guard let unit = hex(i) else { out.append("\u{FFFD}"); continue }
+                i += 4
+                if (0xD800..<0xDC00).contains(unit), i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u"),
+                   let low = hex(i + 2), (0xDC00..<0xE000).contains(low) {
+                    i += 6
+                    out.append(Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}")
+                } else {
+                    out.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                }
+            default: out.append(Unicode.Scalar(e))
+            }
+        }
+        flush()
+        return String(out)
+    }
+
     private struct Parser {
         let bytes: [UInt8]
         var index = 0
@@ -47,13 +91,14 @@ enum StrictJSON {
             switch c {
             case UInt8(ascii: "{"):
                 index += 1
-                var keys = Set<[UInt8]>()
+                var keys = Set<String>()
                 skipSpace()
                 if peek() == UInt8(ascii: "}") { index += 1; return }
                 while true {
                     skipSpace()
-                    let key = try string()
-                    if !keys.insert(key).inserted { throw .duplicateKey(String(decoding: key, as: UTF8.self)) }
+                    // Keys are compared as decoded text: `"a"` and `"\u0061"` are the same key.
+                    let key = StrictJSON.unescape(try string())
+                    if !keys.insert(key).inserted { throw .duplicateKey(key) }
                     skipSpace()
                     try expect(UInt8(ascii: ":"))
                     try value(depth: depth + 1)

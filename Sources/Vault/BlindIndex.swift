@@ -10,9 +10,18 @@ public struct BlindIndex: Sendable {
 
     public init(key: IndexKey) { self.key = key }
 
-    /// The index value of an e-mail address, after normalisation (trimmed, lower-cased).
+    /// The index value of an e-mail address, after normalisation (see ``EmailNormalisation``).
     public func value(forEmail email: String) -> [UInt8] {
         value(for: "email:" + Self.normalise(email))
+    }
+
+    /// The values to look an address up by: its index value, and the one versions up to 1.0
+    /// wrote (only trimmed and lower-cased) while rows that `contacts reindex` has not reached
+    /// may still carry it.
+    public func lookupValues(forEmail email: String) -> [[UInt8]] {
+        let current = value(forEmail: email)
+        let legacy = value(for: "email:" + EmailNormalisation.legacy(email))
+        return legacy == current ? [current] : [current, legacy]
     }
 
     /// A keyed, domain-separated hash of any identifier (used by the audit log to name a subject
@@ -28,7 +37,7 @@ public struct BlindIndex: Sendable {
     }
 
     public static func normalise(_ email: String) -> String {
-        email.trimmingWhitespace().lowercased()
+        EmailNormalisation.normalise(email)
     }
 }
 

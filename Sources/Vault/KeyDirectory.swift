@@ -196,6 +196,15 @@ enum SecretKeyFile {
         func take(_ n: Int) -> [UInt8] { defer { offset += n }; return Array(bytes[offset..<(offset + n)]) }
         let alg = Int32(bytes[5])
         let limits = PasswordHashLimits(opsLimit: fromLittleEndian(take(8)), memLimit: fromLittleEndian(take(8)))
+        // The header is not authenticated until the key is derived from it: costs beyond
+        // libsodium's "sensitive" level (or an unknown algorithm) are an altered file, refused
+        // before they can exhaust memory or time (or trap converting to Int).
+        guard alg == crypto_pwhash_alg_argon2id13() || alg == crypto_pwhash_alg_argon2i13() else {
+            throw VaultError.malformed("secret key file \(path) (unknown key derivation algorithm \(alg))")
+        }
+        guard limits.isWithinBounds else {
+            throw VaultError.malformed("secret key file \(path) (Argon2 costs out of bounds: opslimit \(limits.opsLimit), memlimit \(limits.memLimit) bytes; at most \(PasswordHashLimits.maximum.opsLimit) and \(PasswordHashLimits.maximum.memLimit))")
+        }
         let salt = take(saltBytes)
         let storedID = take(KeyID.byteCount)
         let publicKey = try VaultPublicKey(bytes: take(VaultPublicKey.byteCount))
@@ -218,7 +227,8 @@ enum SecretKeyFile {
     }
 
     static func deriveKey(passphrase: Passphrase, salt: [UInt8], limits: PasswordHashLimits, alg: Int32) throws -> SecureBytes {
-        try SecureBytes(count: Int(crypto_aead_xchacha20poly1305_ietf_keybytes())) { out in
+        guard limits.isWithinBounds else { throw VaultError.keyDerivationFailed }
+        return try SecureBytes(count: Int(crypto_aead_xchacha20poly1305_ietf_keybytes())) { out in
             let rc = passphrase.bytes.withUnsafeBytes { pw in
                 crypto_pwhash(out.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(out.count),
                               pw.baseAddress!.assumingMemoryBound(to: CChar.self), UInt64(pw.count),

@@ -1,3 +1,5 @@
+import CSodium
+
 /// The DPO's passphrase, in guarded memory. It unlocks the secret key file (Argon2id).
 public struct Passphrase: Sendable {
     let bytes: SecureBytes
@@ -25,6 +27,16 @@ public struct PasswordHashLimits: Sendable, Equatable {
 
     /// libsodium's "moderate" limits: about a second and 256 MiB here, once per DPO command.
     public static let moderate = PasswordHashLimits(opsLimit: 3, memLimit: 256 << 20)
+    /// libsodium's "sensitive" limits (4 passes, 1 GiB): the most a key file may ask for.
+    public static let maximum = PasswordHashLimits(opsLimit: UInt64(crypto_pwhash_opslimit_sensitive()),
+                                                   memLimit: UInt64(crypto_pwhash_memlimit_sensitive()))
+
+    /// Between libsodium's minimum and its "sensitive" maximum.
+    public var isWithinBounds: Bool {
+        (UInt64(crypto_pwhash_opslimit_min())...Self.maximum.opsLimit).contains(opsLimit)
+            && (UInt64(crypto_pwhash_memlimit_min())...Self.maximum.memLimit).contains(memLimit)
+    }
+
     /// libsodium's "interactive" limits: a tenth of a second and 64 MiB.
     public static let interactive = PasswordHashLimits(opsLimit: 2, memLimit: 64 << 20)
 }

@@ -59,7 +59,7 @@ struct Privacyctl: AsyncParsableCommand {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(Failure.Code.usage.rawValue)
             case .failure(let code, let message):
-                FileHandle.standardError.write(Data("privacyctl: error: \(message)\n".utf8))
+                Output.note("privacyctl: error: \(message)")
                 Foundation.exit(code.rawValue)
             }
         }

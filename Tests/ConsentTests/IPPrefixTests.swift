@@ -21,6 +21,12 @@ struct IPPrefixTests {
         ("fe80::1%eth0", "fe80::"),
         ("fe80::abcd:1234%en0", "fe80::"),
         ("::ffff:198.51.100.9%lo", "198.51.100.0"),
+        // 6to4: the embedded IPv4 (203.0.113.77 = cb00:714d) is cut to its /24 too.
+        ("2002:cb00:714d::1", "2002:cb00:7100::"),
+        ("2002:cb00:714d:1234:5678::9", "2002:cb00:7100::"),
+        ("2002:c000:0221:ffff::", "2002:c000:200::"),
+        // Teredo: the /48 holds only (half) the Teredo server's address, never the client's.
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:0:4136::"),
     ])
     func truncated(address: String, prefix: String) {
         #expect(IPPrefix.truncate(address) == prefix)

@@ -123,9 +123,28 @@ struct KeyDirectoryTests {
             switch position {
             case 0...3: if case .malformed = error {} else { Issue.record("byte \(position): \(error)") }
             case 4: #expect(error == .unsupportedFormat(version: 0))
-            case 5, 6: #expect(error == .keyDerivationFailed || error == .wrongPassphrase(path: keys.secretKeyPath()), "byte \(position)")
+            // The algorithm byte and the costs are checked before any derivation: an unknown
+            // algorithm or a cost below libsodium's minimum is a malformed file.
+            case 5, 6: if case .malformed = error {} else { Issue.record("byte \(position): \(error)") }
             default: #expect(error == .wrongPassphrase(path: keys.secretKeyPath()), "byte \(position)")
             }
+        }
+    }
+
+    /// A header asking Argon2 for more than libsodium's "sensitive" costs (up to 2^64 − 1, which
+    /// trapped converting to `Int`) is refused before any derivation, as a malformed file.
+    @Test("Argon2 costs beyond the sensitive maxima are malformed, never a crash or a huge allocation", arguments: [
+        (6, UInt64.max), (6, UInt64(5)), (14, UInt64.max), (14, UInt64(1) << 63), (14, UInt64(2) << 30), (14, UInt64(1024)),
+    ])
+    func unboundedCosts(offset: Int, value: UInt64) throws {
+        var bytes = fileBytes(keys.secretKeyPath())
+        for i in 0..<8 { bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) }
+        try overwrite(keys.secretKeyPath(), with: bytes)
+        do {
+            _ = try keys.loadKeyPair(passphrase: try passphrase("correct horse battery staple"))
+            Issue.record("costs \(value) at \(offset) were accepted")
+        } catch let error as VaultError {
+            if case .malformed(let what) = error { #expect(what.contains("out of bounds")) } else { Issue.record("\(error)") }
         }
     }
 

@@ -101,4 +101,28 @@ struct ServerEndToEndTests {
         let (s5, _) = try await request("GET", base + "/healthz")
         #expect(s5 == 200)
     }
+
+    @Test("SIGTERM stops the server cleanly: exit 0 and a clean shutdown line, no CancellationError")
+    func cleanStop() async throws {
+        let cli = try CLIFixture()
+        let port = freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIFixture.binary)
+        process.arguments = ["serve", "--port", String(port), "--no-rate-limit"]
+        process.environment = cli.environment
+        let err = Pipe()
+        process.standardOutput = err
+        process.standardError = err
+        try process.run()
+        try await waitUntilHealthy("http://127.0.0.1:\(port)")
+        let (status, _) = try await request("POST", "http://127.0.0.1:\(port)/v1/consents",
+                                            body: #"{"policy_version":"2024-03-01","method":"reject_all"}"#)
+        #expect(status == 201)
+        kill(process.processIdentifier, SIGTERM)
+        let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("stopped cleanly"))
+        #expect(!output.contains("CancellationError"))
+    }
 }

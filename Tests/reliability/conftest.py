@@ -68,6 +68,11 @@ class Server:
         self.port = 0
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+        # For the fault suite: a command to run `privacyctl` under (strace), `serve` options, and a
+        # rate limit per minute (None: `--no-rate-limit`, as every other test runs).
+        self.wrapper: list[str] = []
+        self.serve_args: list[str] = []
+        self.rate_limit: int | None = None
 
     # -- the CLI ---------------------------------------------------------------------------
 
@@ -113,9 +118,10 @@ class Server:
             log = open(self.log, "ab")
             log.write(f"--- start {self.starts + 1} on port {self.port}\n".encode())
             log.flush()
+            limit = ["--no-rate-limit"] if self.rate_limit is None else ["--rate-limit", str(self.rate_limit)]
             self.proc = subprocess.Popen(
-                [str(PRIVACYCTL), "serve", *self.global_args(), "--host", "127.0.0.1",
-                 "--port", str(self.port), "--no-rate-limit"],
+                [*self.wrapper, str(PRIVACYCTL), "serve", *self.global_args(), "--host", "127.0.0.1",
+                 "--port", str(self.port), *limit, *self.serve_args],
                 env=base_env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 cwd=self.dir)
             log.close()

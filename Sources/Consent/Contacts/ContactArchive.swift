@@ -32,9 +32,8 @@ public struct ContactArchive: Sendable {
     /// The requests of the person with this address: the blind index narrows to a few candidates,
     /// opening them removes false positives.
     public func find(email: String) async throws -> [ContactRequestView] {
-        let value = Data(index.value(forEmail: email))
         let wanted = BlindIndex.normalise(email)
-        return try await rows(whereColumn: "email_index", equals: value).map(open)
+        return try await rows(whereColumn: "email_index", in: index.lookupValues(forEmail: email).map { Data($0) }).map(open)
             .filter { BlindIndex.normalise($0.email) == wanted }
     }
 
@@ -46,10 +45,51 @@ public struct ContactArchive: Sendable {
     }
 
     private func rows(whereColumn column: String, equals value: Data) async throws -> [ContactRequestRow] {
-        try await store.pool.read { db in
-            try ContactRequestRow.fetchAll(db, sql: "SELECT * FROM contact_requests WHERE \(column) = ? ORDER BY received_at",
-                                           arguments: [value])
+        try await rows(whereColumn: column, in: [value])
+    }
+
+    private func rows(whereColumn column: String, in values: [Data]) async throws -> [ContactRequestRow] {
+        let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
+        return try await store.pool.read { db in
+            try ContactRequestRow.fetchAll(db, sql: "SELECT * FROM contact_requests WHERE \(column) IN (\(marks)) ORDER BY received_at, reference",
+                                           arguments: StatementArguments(values))
         }
+    }
+
+    /// Every contact request, oldest first; one that cannot be opened is reported, not fatal.
+    public func listOpened() async throws -> OpenedRequests {
+        let rows = try await store.pool.read { db in
+            try ContactRequestRow.fetchAll(db, sql: "SELECT * FROM contact_requests ORDER BY received_at, reference")
+        }
+        return openEach(rows)
+    }
+
+    /// ``find(email:)``, reporting candidates that cannot be opened instead of failing on them.
+    public func findOpened(email: String) async throws -> OpenedRequests {
+        let wanted = BlindIndex.normalise(email)
+        var opened = openEach(try await rows(whereColumn: "email_index", in: index.lookupValues(forEmail: email).map { Data($0) }))
+        opened.requests = opened.requests.filter { BlindIndex.normalise($0.email) == wanted }
+        return opened
+    }
+
+    /// ``find(consentID:)``, reporting candidates that cannot be opened instead of failing on them.
+    public func findOpened(consentID: ConsentID) async throws -> OpenedRequests {
+        let value = Data(index.value(for: "consent:" + consentID.rawValue))
+        var opened = openEach(try await rows(whereColumn: "consent_index", in: [value]))
+        opened.requests = opened.requests.filter { $0.consentID == consentID.rawValue }
+        return opened
+    }
+
+    func openEach(_ rows: [ContactRequestRow]) -> OpenedRequests {
+        var result = OpenedRequests()
+        for row in rows {
+            do {
+                result.requests.append(try open(row))
+            } catch {
+                result.unreadable.append(UnreadableRequest(reference: row.reference, reason: UnreadableRequest.reason(error, keyID: row.keyID)))
+            }
+        }
+        return result
     }
 
     func open(_ row: ContactRequestRow) throws -> ContactRequestView {
@@ -63,4 +103,29 @@ public struct ContactArchive: Sendable {
             phone: payload.form.phone, message: payload.form.message, callbackTime: payload.form.callbackTime,
             consentID: payload.form.consentID, privacyNoticeAcceptedAt: payload.privacyNoticeAcceptedAt, keyID: row.keyID)
     }
+}
+
+/// A contact request that could not be opened (damaged, or sealed to a key that is not there):
+/// named by its reference and why, never by content, so the DPO can look into it.
+public struct UnreadableRequest: Sendable, Codable, Equatable {
+    public var reference: String
+    public var reason: String
+
+    static func reason(_ error: any Error, keyID: String) -> String {
+        if let vault = error as? VaultError {
+            switch vault {
+            case .keyMismatch: return "sealed to key \(keyID), not to the secret key given"
+            case .authenticationFailed: return "the sealed data does not decrypt (altered or damaged, or sealed to another key than \(keyID))"
+            default: return "the sealed data cannot be opened: \(vault)"
+            }
+        }
+        if error is DecodingError { return "the opened data is not a contact request (damaged)" }
+        return "cannot be opened: \(type(of: error))"
+    }
+}
+
+/// Contact requests opened, and those that could not be.
+public struct OpenedRequests: Sendable {
+    public var requests: [ContactRequestView] = []
+    public var unreadable: [UnreadableRequest] = []
 }

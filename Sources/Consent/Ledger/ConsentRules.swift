@@ -61,7 +61,8 @@ enum ConsentRules {
             services[service.id] = granted
         }
         if let url = choice.pageURL {
-            if url.utf8.count > maxURLLength { problems["page_url"] = "longer than \(maxURLLength) bytes" }
+            // Counted in Unicode code points, as JSON Schema's maxLength in openapi.yaml counts.
+            if url.unicodeScalars.count > maxURLLength { problems["page_url"] = "longer than \(maxURLLength) characters" }
             else if url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
                 problems["page_url"] = "contains control characters"
             }

@@ -11,12 +11,14 @@ public struct ErasureReport: Sendable, Codable, Equatable {
     /// Records kept because a legal hold is on them (Art. 17(3)(e)).
     public var heldByLegalHold: Int
     public var walTruncated: Bool
+    /// Candidates that could not be opened, so not checked and not erased: the DPO looks into them.
+    public var unreadable: [UnreadableRequest] = []
 
     enum CodingKeys: String, CodingKey {
         case subject
         case contactRequestsDeleted = "contact_requests_deleted", consentEntriesRedacted = "consent_entries_redacted"
         case consentEntriesAction = "consent_entries_action", heldByLegalHold = "held_by_legal_hold"
-        case walTruncated = "wal_truncated"
+        case walTruncated = "wal_truncated", unreadable
     }
 }
 
@@ -48,17 +50,18 @@ public struct Erasure: Sendable {
     }
 
     public func erase(_ subject: DataSubject) async throws -> ErasureReport {
-        let contacts: [ContactRequestView]
+        let opened: OpenedRequests
         let linkedIDs: [String]
         let subjectHash = index.subjectHash(subject)
         switch subject {
         case .email(let email):
-            contacts = try await archive.find(email: email)
-            linkedIDs = contacts.compactMap(\.consentID)
+            opened = try await archive.findOpened(email: email)
+            linkedIDs = opened.requests.compactMap(\.consentID)
         case .consentID(let id):
-            contacts = try await archive.find(consentID: id)
+            opened = try await archive.findOpened(consentID: id)
             linkedIDs = [id.rawValue]
         }
+        let contacts = opened.requests
         let consentIDs = Array(Set(linkedIDs)).sorted()
         let references = contacts.map(\.reference)
         let action = policy.erasure.consentRecords
@@ -101,6 +104,7 @@ public struct Erasure: Sendable {
                                  consentEntriesAction: action.rawValue, heldByLegalHold: held, walTruncated: false)
         }
         report.walTruncated = try store.truncateWAL()
+        report.unreadable = opened.unreadable
         return report
     }
 }

@@ -87,17 +87,27 @@ extension SubjectExport {
     /// matched by their opened address (or consent id), consent entries by their consent id.
     public static func build(for subject: DataSubject, archive: ContactArchive, ledger: ConsentLedger,
                              policy: Policy, now: Date) async throws -> SubjectExport {
+        try await buildReporting(for: subject, archive: archive, ledger: ledger, policy: policy, now: now).export
+    }
+
+    /// ``build(for:archive:ledger:policy:now:)``, and the candidate contact requests that could not
+    /// be opened (so could not be checked): reported to the DPO, not put into the person's file.
+    public static func buildReporting(for subject: DataSubject, archive: ContactArchive, ledger: ConsentLedger,
+                                      policy: Policy, now: Date) async throws -> (export: SubjectExport, unreadable: [UnreadableRequest]) {
         var contacts: [ContactRequestView]
         var consentIDs: [ConsentID] = []
         var subjectInfo: [String: String] = [:]
+        let opened: OpenedRequests
         switch subject {
         case .email(let email):
             subjectInfo["email"] = email
-            contacts = try await archive.find(email: email)
+            opened = try await archive.findOpened(email: email)
+            contacts = opened.requests
             consentIDs = contacts.compactMap { $0.consentID.flatMap(ConsentID.init) }
         case .consentID(let id):
             subjectInfo["consent_id"] = id.rawValue
-            contacts = try await archive.find(consentID: id)
+            opened = try await archive.findOpened(consentID: id)
+            contacts = opened.requests
             consentIDs = [id]
         }
         var histories: [ConsentHistory] = []
@@ -107,12 +117,12 @@ extension SubjectExport {
             }
         }
         contacts.sort { $0.receivedAt < $1.receivedAt }
-        return SubjectExport(
+        return (SubjectExport(
             format: "privacy-engine-export/1", generatedAt: Timestamp.format(now), subject: subjectInfo,
             controller: ControllerInfo(name: policy.controller.name, address: policy.controller.address,
                                        email: policy.controller.email, phone: policy.controller.phone),
             information: article15(policy),
-            data: HeldData(contactRequests: contacts, consents: histories))
+            data: HeldData(contactRequests: contacts, consents: histories)), opened.unreadable)
     }
 
     static func article15(_ policy: Policy) -> Article15 {

@@ -18,10 +18,13 @@ public actor GroupCommitter {
     private let maxBatch: Int
     private var pending: [Pending] = []
     private var draining = false
+    /// Told whether each batch committed, so `/healthz` can report a full disk or a held lock.
+    private let health: StorageHealth?
 
-    public init(pool: DatabasePool, maxBatch: Int = 256) {
+    public init(pool: DatabasePool, maxBatch: Int = 256, health: StorageHealth? = nil) {
         self.pool = pool
         self.maxBatch = maxBatch
+        self.health = health
     }
 
     /// Runs `write` inside the next group transaction and returns its result once that is committed.
@@ -56,9 +59,15 @@ public actor GroupCommitter {
                         }
                     }
                 }
+                let storageFailure = results.lazy.compactMap { result -> (any Error)? in
+                    if case .failure(let error) = result, StorageCondition(error) != nil { return error }
+                    return nil
+                }.first
+                health?.record(storageFailure.map { .failure($0) } ?? .success(()))
             } catch {
                 // The commit itself failed: nobody in this batch was acknowledged.
                 results = batch.map { _ in .failure(error) }
+                health?.record(.failure(error))
             }
             for (item, result) in zip(batch, results) {
                 item.continuation.resume(with: result)

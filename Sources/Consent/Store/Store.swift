@@ -11,27 +11,58 @@ public final class Store: Sendable {
     public let path: String
 
     /// Opens (and creates, with its folder) the database at `path`, and migrates it to the current schema.
-    public init(path: String, migrate: Bool = true) throws {
+    /// - Parameter busyTimeout: how long a write waits for another process's lock before it fails
+    ///   with `SQLITE_BUSY` (the server answers that 503 `database_busy`).
+    public init(path: String, migrate: Bool = true, busyTimeout: Double = Store.defaultBusyTimeout) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         }
+        // The database holds personal data (sealed, but still): not readable by others. SQLite gives
+        // the -wal and -shm files the database file's mode, so the file is made 0600 *before*
+        // SQLite creates them (never through a symlink), and older files are tightened.
+        try Self.createPrivateFile(path)
+        for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
         var config = Configuration()
         // Several processes share the file (`serve` and the DPO's commands): wait for the lock
         // instead of failing. (GRDB opens pool writes with BEGIN IMMEDIATE, so no transaction has to
         // upgrade its lock half-way.)
-        config.busyMode = .timeout(15)
+        config.busyMode = .timeout(busyTimeout)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // FULL: every commit is fsynced before the caller hears "done" (2xx means durable).
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
         self.path = path
-        // The database holds personal data (sealed, but still): not readable by others.
-        chmod(path, 0o600)
+        // FULL: every commit is fsynced before the caller hears "done" (2xx means durable). GRDB
+        // sets NORMAL on the writer when it turns WAL on, *after* `prepareDatabase`, so the writer
+        // gets FULL again here. The pool keeps this one writer connection for its whole life.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         if migrate { try Migrations.migrator.migrate(pool) }
+    }
+
+    /// The default busy timeout, in seconds.
+    public static let defaultBusyTimeout: Double = 15
+
+    /// `PRAGMA synchronous` of the writer connection: 2 is FULL.
+    public func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Creates an empty file with mode 0600 unless one exists; refuses a symlink in its place.
+    static func createPrivateFile(_ path: String) throws {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) != S_IFLNK else {
+                throw ConsentError.storage("the database path \(path) is a symbolic link; give the real file's path")
+            }
+            return
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) } else if errno != EEXIST {
+            throw ConsentError.storage("cannot create the database \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Checkpoints the WAL into the database file and truncates it to zero bytes, so that no page

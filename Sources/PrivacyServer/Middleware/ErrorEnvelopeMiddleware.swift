@@ -29,6 +29,10 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
             return map(error, request).response()
         } catch let error as any HTTPResponseError {
             return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase).response()
+        } catch let error where StorageCondition(error) != nil {
+            let condition = StorageCondition(error)!
+            context.logger.warning("storage failure", metadata: ["condition": "\(condition.rawValue)"])
+            return APIError(condition).response()
         } catch {
             context.logger.error("request failed", metadata: ["error_type": "\(type(of: error))"])
             return APIError(status: .internalServerError, code: "internal_error",

@@ -43,6 +43,7 @@ struct ConsentRoutes {
         else if method == nil { problems["method"] = "must be one of \(ConsentMethod.allCases.map(\.rawValue).joined(separator: ", "))" }
         if body.policyVersion == nil { problems["policy_version"] = "is required" }
         guard problems.isEmpty, let method, let version = body.policyVersion else { throw APIError.invalid(problems) }
+        if let consentID { try await engine.ledger.checkClientChosen(consentID) }
         let choice = ConsentChoice(consentID: consentID, policyVersion: version, purposes: body.purposes ?? [:],
                                    services: body.services ?? [:], method: method, pageURL: body.pageURL, language: body.language)
         let state = try await engine.ledger.record(choice, provenance: provenance(request, context))

@@ -24,6 +24,10 @@ struct SiteRoutes {
             guard await engine.store.isHealthy() else {
                 throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "The database does not answer.")
             }
+            // A write failed for want of space or the lock: report it until a write (or the probe
+            // started here) succeeds again.
+            engine.health.probeIfFailing(engine.store)
+            if let condition = engine.health.condition { throw APIError(condition) }
             return try jsonResponse(Health(status: "ok"))
         }
         // PRIVACY_SITE_DIR serves the page from a working folder instead of the bundled copy

@@ -68,12 +68,27 @@ struct ConsentHistoryCommand: AsyncParsableCommand {
         let consentID = try parseConsentID(id)
         let ledger = ConsentLedger(store: try global.openExistingStore(), policy: try global.loadPolicy(), clock: try global.clock())
         let entries = try await ledger.history(consentID)
-        if output.json { return try Output.json(entries) }
+        if output.json { return try Output.json(entries.map { Named(consentID: consentID.rawValue, entry: $0) }) }
         Output.table(["#", "recorded at", "method", "source", "choices", "policy", "ip prefix", "reason"], entries.map { e in
             [String(e.sequence), e.recordedAt, e.method ?? "(erased)", e.source ?? "-",
              e.purposes.keys.sorted().map { "\($0)=\(e.purposes[$0]! ? "yes" : "no")" }.joined(separator: " "),
              e.policyVersion ?? "-", e.ipPrefix ?? "-", e.reason ?? ""]
         })
+    }
+
+    /// An entry of `--json`, with the consent id it belongs to (an entry erased or anonymised
+    /// no longer holds the id itself, but it is still the history that was asked for).
+    struct Named: Encodable {
+        var consentID: String
+        var entry: HistoryEntry
+
+        enum CodingKeys: String, CodingKey { case consentID = "consent_id" }
+
+        func encode(to encoder: any Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(consentID, forKey: .consentID)
+        }
     }
 }
 

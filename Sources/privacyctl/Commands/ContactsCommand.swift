@@ -6,7 +6,7 @@ struct ContactsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contacts",
         abstract: "Read the contact requests (needs the secret key and its passphrase).",
-        subcommands: [ContactsListCommand.self, ContactsShowCommand.self, ContactsAmendCommand.self])
+        subcommands: [ContactsListCommand.self, ContactsShowCommand.self, ContactsAmendCommand.self, ContactsReindexCommand.self])
 }
 
 /// Opens the archive with the secret key; reading personal data is written to the audit log.
@@ -66,11 +66,14 @@ struct ContactsListCommand: AsyncParsableCommand {
         let (store, archive, _) = try openArchive(global)
         let clock = try global.clock()
         let restrictedRefs = try await restriction.restrictedReferences(store, clock: clock)
-        let all = try await archive.list()
+        let opened = try await archive.listOpened()
+        let all = opened.requests
         let requests = all.map { restrictedRefs.contains($0.reference) && !restriction.restricted ? RestrictedOptions.masked($0) : $0 }
         var details = ["count": String(requests.count)]
         if restriction.restricted { details["restricted_shown"] = String(all.filter { restrictedRefs.contains($0.reference) }.count); details["reason"] = restriction.reason }
+        if !opened.unreadable.isEmpty { details["unreadable"] = String(opened.unreadable.count) }
         try await audit(store, AuditNote(action: "contacts.list", subject: nil, details: details), clock: clock)
+        reportUnreadable(opened.unreadable)
         if output.json { return try Output.json(requests) }
         if requests.isEmpty { return Output.line("no contact requests") }
         Output.table(["reference", "received", "name", "e-mail", "phone", "callback", "message"], requests.map { r in
@@ -111,5 +114,49 @@ struct ContactsShowCommand: AsyncParsableCommand {
         ])
         Output.line()
         Output.line(r.message)
+    }
+}
+
+/// Names each contact request that could not be opened (reference and why; never content), on
+/// stderr, so that one damaged row does not hide the others.
+func reportUnreadable(_ unreadable: [UnreadableRequest]) {
+    for u in unreadable {
+        Output.note("privacyctl: warning: contact request \(u.reference) could not be opened: \(u.reason); the others are complete")
+    }
+}
+
+/// `privacyctl contacts reindex`
+struct ContactsReindexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reindex",
+        abstract: "Rebuild the e-mail lookup index of the contact requests after an upgrade (needs the secret key).",
+        discussion: """
+            Version 1.1 normalises e-mail addresses further before indexing them (Unicode NFC, lower case, the domain in its IDNA form, so that Jürgen@Bücherei.example and jürgen@xn--bcherei-n2a.example are one person). Requests stored before are still found under the spelling they were sent with; run this once to find them under every spelling.
+
+            It opens each request, recomputes the index and rewrites only what differs, in batches: if it is interrupted, run it again and it continues. A request that cannot be opened is named and skipped. The audit log records the counts, no personal data.
+              privacyctl contacts reindex
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .customLong("batch-size"), help: "Requests per transaction.") var batchSize = 200
+
+    func validate() throws {
+        guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 10000") }
+    }
+
+    func run() async throws {
+        let (store, archive, _) = try openArchive(global)
+        let progress = Progress()
+        let report = try await ContactReindex(archive: archive, batchSize: batchSize).run { done, total in
+            progress.update("re-indexing", done, total)
+        }
+        progress.finish()
+        try await audit(store, AuditNote(action: "contacts.reindex", subject: nil, details: [
+            "examined": String(report.examined), "updated": String(report.updated), "unreadable": String(report.unreadable.count),
+        ]), clock: try global.clock())
+        reportUnreadable(report.unreadable)
+        if output.json { return try Output.json(report) }
+        Output.line("re-indexed: \(report.examined) contact requests examined, \(report.updated) updated, \(report.unreadable.count) could not be opened")
     }
 }

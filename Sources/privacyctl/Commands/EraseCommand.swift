@@ -30,6 +30,7 @@ struct EraseCommand: AsyncParsableCommand {
             "contact_requests_deleted": String(report.contactRequestsDeleted), "consent_entries_redacted": String(report.consentEntriesRedacted),
             "held_by_legal_hold": String(report.heldByLegalHold),
         ])
+        reportUnreadable(report.unreadable)
         if output.json { try Output.json(report) } else {
             Output.line("erased: \(report.contactRequestsDeleted) contact requests deleted, \(report.consentEntriesRedacted) consent entries \(report.consentEntriesAction == "delete" ? "deleted" : "anonymised")")
             if report.heldByLegalHold > 0 { Output.line("kept: \(report.heldByLegalHold) records under a legal hold (see `privacyctl hold list`)") }

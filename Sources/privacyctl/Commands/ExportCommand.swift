@@ -12,42 +12,46 @@ struct ExportCommand: AsyncParsableCommand {
             The file holds every datum about the person, decrypted (contact requests, consent
             history), with the information Art. 15(1)(a)–(h) requires: purposes, legal bases,
             categories, recipients, storage periods, rights, complaint, source, no automated
-            decisions. Nobody else's data is in it. It is written with mode 0600: send it to the
-            person securely and delete your copy.
+            decisions. Nobody else's data is in it. It is written as a new file with mode 0600 (an existing file is refused unless --force, and a symbolic link never followed): send it to the person securely and delete your copy.
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var person: SubjectOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Where to write the JSON answer.") var out: String
+    @Option(help: "Where to write the JSON answer (a new file; see --force).") var out: String
     @OptionGroup var link: RequestLinkOption
+    @Flag(help: "Replace an existing file at --out (still never through a symbolic link).") var force = false
 
     struct Summary: Encodable {
         var file: String
         var contactRequests: Int
         var consents: Int
         var consentEntries: Int
+        var unreadable: [UnreadableRequest]
         enum CodingKeys: String, CodingKey {
-            case file, consents, contactRequests = "contact_requests", consentEntries = "consent_entries"
+            case file, consents, unreadable, contactRequests = "contact_requests", consentEntries = "consent_entries"
         }
     }
 
     func run() async throws {
         let subject = try person.subject()
+        if !force { try FileOutput.refuseExisting(out) }
         let policy = try global.loadPolicy()
         let clock = try global.clock()
         let (store, archive, index) = try openArchive(global)
         try await link.check(global, subjectHash: index.subjectHash(subject))
         let ledger = ConsentLedger(store: store, policy: policy, clock: clock)
-        let export = try await SubjectExport.build(for: subject, archive: archive, ledger: ledger, policy: policy, now: clock.now())
+        let (export, unreadable) = try await SubjectExport.buildReporting(for: subject, archive: archive, ledger: ledger,
+                                                                           policy: policy, now: clock.now())
+        reportUnreadable(unreadable)
         guard !export.isEmpty else {
             throw Failure(.notFound, "no data is held about this person (no contact request or consent record matches); nothing was written")
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileOutput.writePrivate(try encoder.encode(export), to: out)
+        try FileOutput.writePrivate(try encoder.encode(export), to: out, overwrite: force)
         let summary = Summary(file: out, contactRequests: export.data.contactRequests.count, consents: export.data.consents.count,
-                              consentEntries: export.data.consents.reduce(0) { $0 + $1.entries.count })
+                              consentEntries: export.data.consents.reduce(0) { $0 + $1.entries.count }, unreadable: unreadable)
         try await audit(store, AuditNote(action: "export", subject: index.subjectHash(subject), details: [
             "contact_requests": String(summary.contactRequests), "consent_entries": String(summary.consentEntries),
         ]), clock: clock)
@@ -56,17 +60,5 @@ struct ExportCommand: AsyncParsableCommand {
         ])
         if output.json { return try Output.json(summary) }
         Output.line("wrote \(out): \(summary.contactRequests) contact requests, \(summary.consents) consents (\(summary.consentEntries) entries)")
-    }
-}
-
-enum FileOutput {
-    /// Writes personal data to a new file readable by its owner only.
-    static func writePrivate(_ data: Data, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(.failed, "cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        fchmod(fd, 0o600)
-        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count, fsync(fd) == 0 else { throw Failure(.failed, "cannot write \(path): short write") }
     }
 }

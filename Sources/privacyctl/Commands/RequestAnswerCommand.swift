@@ -3,12 +3,10 @@ import Consent
 import Foundation
 import Vault
 
-/// Writes an answer file (0600, through ``FileOutput``). Without `--force` an existing file is refused.
+/// Writes an answer file through ``FileOutput``: 0600, never through a symbolic link; an existing
+/// path is refused (exit 2) unless `--force` replaces it.
 func writeAnswer(_ data: Data, to path: String, force: Bool) throws {
-    if !force && FileManager.default.fileExists(atPath: path) {
-        throw Failure(.usage, "\(path) exists; choose another --out or pass --force to replace it")
-    }
-    try FileOutput.writePrivate(data, to: path)
+    try FileOutput.writePrivate(data, to: path, overwrite: force)
 }
 
 /// The person a request is about, opened with the secret key, with the archive to find their data.

@@ -40,9 +40,9 @@ struct GlobalOptions: ParsableArguments {
     func loadPolicy() throws -> Policy { try PolicyParser.load(path: policyPath) }
 
     /// Opens the database, creating and migrating it when needed.
-    func openStore() throws -> Store {
+    func openStore(busyTimeout: Double = Store.defaultBusyTimeout) throws -> Store {
         do {
-            return try Store(path: databasePath)
+            return try Store(path: databasePath, busyTimeout: busyTimeout)
         } catch {
             throw Failure(.failed, "cannot open the database \(databasePath): \(error)")
         }
