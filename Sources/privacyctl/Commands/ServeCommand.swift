@@ -78,6 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.notice("policy texts kept", metadata: ["policy_version": "\(policy.version)", "languages": "\(kept.keptNow.joined(separator: ","))"])
         }
         let engine = Engine(store: store, policy: policy, clock: clock, keys: keys,
+                            tombstones: global.tombstoneLog)
         var configuration = ServerConfiguration(
             host: host, port: port, rateLimitPerMinute: noRateLimit ? nil : rateLimit, trustProxy: trustProxy || !trustedProxy.isEmpty,
             purgeIntervalSeconds: try purgeSeconds(), allowedOrigins: allowOrigin)
