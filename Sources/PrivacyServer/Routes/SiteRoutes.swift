@@ -20,9 +20,17 @@ struct SiteRoutes {
 
     func register(on router: Router<PrivacyRequestContext>) {
         router.get("/healthz") { _, _ in
-            struct Health: Encodable { var status: String }
+            struct Health: Encodable {
+                var status: String
+                var problems: [String]?
+            }
             guard await engine.store.isHealthy() else {
                 throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "The database does not answer.")
+            }
+            // The database answers (200), but contact requests are refused while vault.pub is unusable.
+            if let refusal = engine.keys.refusal {
+                let problem = if case .unpinned = refusal { "vault_key_unpinned" } else { "vault_key_unavailable" }
+                return try jsonResponse(Health(status: "degraded", problems: [problem]))
             }
             return try jsonResponse(Health(status: "ok"))
         }

@@ -56,7 +56,19 @@ struct ServeCommand: AsyncParsableCommand {
         }()
         let policy = try global.loadPolicy()
         let store = try global.openStore()
-        let keys = try SealingKeys(keys: global.keyDirectory)
+        // Seal only to a vault.pub the DPO pinned (signed with audit.key; checked with audit.pub).
+        let keyDirectory = global.keyDirectory
+        let verifier: NoteVerifier
+        do {
+            verifier = try keyDirectory.loadAuditVerifier()
+        } catch {
+            throw Failure(.integrity, "cannot check the pin of vault.pub: \(error); run `privacyctl keys init` to add audit.pub and pin vault.pub")
+        }
+        let pins = VaultKeyPins(store: store)
+        let keys = try SealingKeys(keys: keyDirectory, isPinned: { key in (try? pins.isPinned(key, verifier: verifier)) ?? false }, logger: logger)
+        if let refusal = keys.refusal {
+            throw Failure(.integrity, "\(refusal); refusing to start")
+        }
         let engine = Engine(store: store, policy: policy, clock: try global.clock(), keys: keys)
         let configuration = ServerConfiguration(
             host: host, port: port, rateLimitPerMinute: noRateLimit ? nil : rateLimit, trustProxy: trustProxy,

@@ -10,8 +10,8 @@ enum Output {
         FileHandle.standardOutput.write(data)
     }
 
-    static func line(_ text: String = "") {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    static func line(_ text: String = "", terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
     }
 
     static func note(_ text: String) {

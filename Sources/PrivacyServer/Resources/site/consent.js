@@ -62,6 +62,7 @@
       services: 'Dienste',
       consent_id: 'Ihre Consent-ID',
       consent_id_hint: 'Bitte nennen Sie diese ID, wenn Sie sich wegen Ihrer Einwilligung an uns oder unseren Datenschutzbeauftragten wenden.',
+      receipt: 'Beleg Ihrer Auswahl herunterladen (JSON)',
       no_consent_yet: 'Sie haben noch keine Auswahl gespeichert.',
       recorded_at: 'Gespeichert am',
       expires_at: 'Gültig bis',
@@ -90,6 +91,7 @@
       services: 'Services',
       consent_id: 'Your consent ID',
       consent_id_hint: 'Please quote this ID when you contact us or our data protection officer about your consent.',
+      receipt: 'Download the receipt of your choice (JSON)',
       no_consent_yet: 'You have not saved a choice yet.',
       recorded_at: 'Saved on',
       expires_at: 'Valid until',
@@ -596,6 +598,11 @@
       consentId
         ? [h('p', { class: 'pc-label' }, t('consent_id') + ': ', h('code', { id: 'pc-consent-id' }, consentId)),
           h('p', { class: 'pc-meta' }, t('consent_id_hint')),
+          // The signed receipt (issue 11): anyone can check it offline with the controller's audit.pub.
+          h('p', { class: 'pc-meta' }, h('a', {
+            href: API_BASE + '/v1/consents/' + encodeURIComponent(consentId) + '/receipt',
+            download: 'consent-receipt-' + consentId + '.json', 'data-pc-receipt': '',
+          }, t('receipt'))),
           shown ? h('dl', null,
             h('dt', null, t('recorded_at')), h('dd', null, formatDate(shown.recorded_at)),
             shown.expires_at ? [h('dt', null, t('expires_at')), h('dd', null, formatDate(shown.expires_at))] : null) : null,
