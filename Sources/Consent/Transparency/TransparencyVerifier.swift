@@ -32,6 +32,19 @@ public struct TransparencyReport: Sendable, Codable {
         public var checkpoint: String
         public var ok: Bool
         public var problem: String?
+        /// The RFC 9162 consistency proofs from this checkpoint to today's trees (for anyone to re-check).
+        public var consistency: [ConsistencyProof] = []
+    }
+
+    public struct ConsistencyProof: Sendable, Codable {
+        public var tree: String
+        public var oldSize: Int64
+        public var newSize: Int64
+        public var proof: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case tree, proof, oldSize = "old_size", newSize = "new_size"
+        }
     }
 
     public var trees: [Tree]
@@ -110,6 +123,10 @@ public enum TransparencyVerifier {
                     let proof = try TreeHashes.consistencyProof(tree, old: cp.size, new: result.size, db)
                     if !Merkle.verifyConsistency(old: cp.size, new: result.size, oldRoot: cp.root, newRoot: result.root, proof: proof) {
                         treeProblems.append("\(tree.name) does not extend \(cp.label): its consistency proof fails")
+                    }
+                    if let i = checked.firstIndex(where: { $0.checkpoint == cp.label }) {
+                        checked[i].consistency.append(.init(tree: tree.name, oldSize: cp.size, newSize: result.size,
+                                                            proof: proof.map { Data($0).base64EncodedString() }))
                     }
                 }
             }

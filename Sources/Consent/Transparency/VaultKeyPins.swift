@@ -33,8 +33,8 @@ public struct VaultKeyPins: Sendable {
         let statement = try SignedNote.sign(Self.statementText(key), with: signer, name: signerName)
         let pin = VaultKeyPin(fingerprint: key.fingerprint, keyID: key.id.hex, pinnedAt: Timestamp.millis(now), statement: statement)
         try await store.pool.write { db in
-            guard try VaultKeyPin.fetchOne(db, key: pin.fingerprint) == nil else { return }
-            try pin.insert(db)
+            // Re-pinning replaces an older statement (e.g. one signed by a replaced audit.key).
+            try pin.save(db)
             try AuditLog.append(action: "keys.pin", actor: AuditLog.currentActor, subject: nil,
                                 details: ["key_id": pin.keyID, "fingerprint": pin.fingerprint], at: now, db)
         }
