@@ -217,4 +217,23 @@ struct TransparencyTests {
         #expect(try !pins.isPinned(box.keyPair.publicKey, verifier: try AuditKeyPair.generate().verifier(name: Self.name)))
         #expect(try !pins.isPinned(try VaultKeyPair.generate().publicKey, verifier: verifier))
     }
+
+    @Test("the checkpoint reminder: none without a policy age; warns with none yet or when the newest is too old")
+    func staleness() async throws {
+        let log = CheckpointLog(store: box.store)
+        let day = try #require(ISODuration("P1D"))
+        #expect(try await log.staleness(maxAge: nil, now: instant(Self.t0), calendar: box.policy.calendar) == nil)
+        #expect(try await log.staleness(maxAge: day, now: instant(Self.t0), calendar: box.policy.calendar)?.contains("no checkpoint") == true)
+        try await checkpoint(at: Self.t0)
+        #expect(try await log.staleness(maxAge: day, now: instant("2024-06-02T11:59:59+02:00"), calendar: box.policy.calendar) == nil)
+        #expect(try await log.staleness(maxAge: day, now: instant("2024-06-02T12:00:01+02:00"), calendar: box.policy.calendar)?.contains("older than P1D") == true)
+    }
+
+    @Test("log_origin and audit.checkpoint_max_age are read from the policy; the origin defaults to the controller's domain")
+    func policyFields() throws {
+        #expect(box.policy.checkpointOrigin.hasSuffix("/consent-ledger"))
+        let edited = try Fixtures.policy(("\nerasure:", "\nlog_origin: example.org/ledger\naudit:\n  checkpoint_max_age: P2D\nerasure:"))
+        #expect(edited.checkpointOrigin == "example.org/ledger")
+        #expect(edited.checkpointMaxAge?.days == 2)
+    }
 }
