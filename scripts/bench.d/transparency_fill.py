@@ -44,7 +44,7 @@ def main():
             seq = done + j + 1
             r = rnd[j * 80:(j + 1) * 80]
             consent_id = base64.urlsafe_b64encode(r[:16]).decode().rstrip("=")
-            if seq % 100_000 == 0:
+            if seq in (1, args.n) or seq % 100_000 == 0:
                 ids.append(consent_id)
             recorded = t0 + seq
             leaf = (f"consent-ledger-leaf/v1\n{seq}\n{recorded}\n"
