@@ -15,6 +15,7 @@ struct Privacyctl: AsyncParsableCommand {
               privacyctl erase --email ADDR     Art. 17 erasure, for real (file and WAL)
               privacyctl purge --dry-run        what the retention rules would delete today
               privacyctl audit verify           prove that no ledger entry was edited or removed
+              privacyctl audit checkpoint --out FILE   sign today's heads; keep FILE elsewhere (daily)
 
             Set up and run:
               privacyctl init                   database and key pair (asks for a passphrase)

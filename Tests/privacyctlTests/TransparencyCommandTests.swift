@@ -126,6 +126,20 @@ struct TransparencyCommandTests {
         #expect(bad.stderr.contains("checkpoint of") && bad.stderr.contains("ledger size 3"), "\(bad.stderr)")
     }
 
+    @Test("erase and purge after a checkpoint: audit verify still proves the kept checkpoint (exit 0)")
+    func lawfulRedactionKeepsCheckpoints() async throws {
+        let cli = try CLIFixture()
+        let state = try await cli.recordConsent()
+        _ = try await cli.recordConsent(method: .rejectAll)
+        let out = cli.folder.appendingPathComponent("kept.txt").path
+        #expect(cli.run(["audit", "checkpoint", "--out", out]).status == 0)
+        #expect(cli.run(["erase", "--consent-id", state.consentID]).status == 0)
+        #expect(cli.run(["purge"], env: ["PRIVACY_NOW": "2031-01-01T00:00:00+01:00"]).status == 0)
+        let verify = cli.run(["audit", "verify", "--checkpoint", out], env: ["PRIVACY_NOW": "2031-01-01T00:00:00+01:00"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("OK (signature and consistency proofs)"))
+    }
+
     @Test("serve refuses an unpinned vault.pub at start: exit 4")
     func unpinnedAtStart() throws {
         let cli = try CLIFixture()
