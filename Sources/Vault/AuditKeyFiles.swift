@@ -49,12 +49,6 @@ extension KeyDirectory {
             throw VaultError.malformed("\(auditPublicKeyPath): \(error)")
         }
     }
-
-    /// The fingerprint the key pin records: SHA-256 of `vault.pub`'s public key, hex.
-    public func vaultKeyFingerprint(suffix: String = "") throws -> String {
-        let (publicKey, _) = try loadPublic(suffix: suffix)
-        return Hex.encode(Digest.sha256(publicKey.bytes))
-    }
 }
 
 extension VaultPublicKey {

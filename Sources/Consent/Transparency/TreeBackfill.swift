@@ -22,7 +22,7 @@ enum TreeBackfill {
             try update.execute(arguments: [entry.leaf, entry.leafSalt, entry.seq])
             ledgerHashes += ledger.append(Merkle.leafHash([UInt8](entry.leaf!)))
         }
-        try store(.consentLedger, ledgerHashes, db)
+        try TreeHashes.storeAll(.consentLedger, ledgerHashes, db)
 
         var audit = CompactRange()
         var auditHashes: [Merkle.Hash] = []
@@ -40,12 +40,7 @@ enum TreeBackfill {
             }
             auditHashes += audit.append(Merkle.leafHash(entry.leaf))
         }
-        try store(.auditLog, auditHashes, db)
-    }
-
-    private static func store(_ tree: LogTree, _ hashes: [Merkle.Hash], _ db: Database) throws {
-        let insert = try db.makeStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
-        for (i, h) in hashes.enumerated() { try insert.execute(arguments: [tree.rawValue, Int64(i), Data(h)]) }
+        try TreeHashes.storeAll(.auditLog, auditHashes, db)
     }
 
     static func auditPrunedBeforeTree(_ db: Database) throws -> Int64 {

@@ -27,6 +27,12 @@ public enum TreeHashes {
         }
     }
 
+    /// Writes every stored hash of a tree built in memory (the migration of an existing database).
+    static func storeAll(_ tree: LogTree, _ hashes: [Merkle.Hash], _ db: Database) throws {
+        let insert = try db.makeStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
+        for (i, h) in hashes.enumerated() { try insert.execute(arguments: [tree.rawValue, Int64(i), Data(h)]) }
+    }
+
     /// Stored hashes by index; a missing one is an integrity failure.
     static func read(_ tree: LogTree, _ indexes: [Int64], _ db: Database) throws -> [Merkle.Hash] {
         let select = try db.cachedStatement(sql: "SELECT hash FROM merkle_hashes WHERE tree = ? AND idx = ?")
