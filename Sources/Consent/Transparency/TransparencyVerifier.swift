@@ -101,8 +101,12 @@ public enum TransparencyVerifier {
                 continue
             }
             do {
-                opened.append((source.label, try Checkpoint.open(note: source.note, verifier: verifier)))
-                checked.append(.init(checkpoint: source.label, ok: true, problem: nil))
+                let checkpoint = try Checkpoint.open(note: source.note, verifier: verifier)
+                // A file names its sizes (its date is known only when the database stored the same note).
+                let label = source.label.contains("ledger size") ? source.label
+                    : "\(source.label) (ledger size \(checkpoint.treeSize), audit log size \(checkpoint.auditLogSize))"
+                opened.append((label, checkpoint))
+                checked.append(.init(checkpoint: label, ok: true, problem: nil))
             } catch {
                 let problem = "\(source.label): \(error)"
                 problems.append(problem)
