@@ -232,7 +232,8 @@ struct TransparencyTests {
     @Test("log_origin and audit.checkpoint_max_age are read from the policy; the origin defaults to the controller's domain")
     func policyFields() throws {
         #expect(box.policy.checkpointOrigin.hasSuffix("/consent-ledger"))
-        let edited = try Fixtures.policy(("\nerasure:", "\nlog_origin: example.org/ledger\naudit:\n  checkpoint_max_age: P2D\nerasure:"))
+        #expect(box.policy.checkpointMaxAge?.days == 1)
+        let edited = try Fixtures.policy(("\nerasure:", "\nlog_origin: example.org/ledger\nerasure:"), ("checkpoint_max_age: P1D", "checkpoint_max_age: P2D"))
         #expect(edited.checkpointOrigin == "example.org/ledger")
         #expect(edited.checkpointMaxAge?.days == 2)
     }

@@ -113,6 +113,10 @@ struct TransparencyCommandTests {
         #expect(cli.run(["audit", "checkpoint", "--out", out]).status == 2)
         let again = cli.run(["audit", "checkpoint"])
         #expect(again.stderr.contains("previous checkpoint"))
+        // The daily reminder (the shipped policy says P1D): quiet today, a warning two days later.
+        #expect(!cli.run(["purge", "--dry-run"]).stderr.contains("checkpoint"))
+        let late = cli.run(["purge", "--dry-run"], env: ["PRIVACY_NOW": "2024-06-03T12:00:00+02:00"])
+        #expect(late.status == 0 && late.stderr.contains("older than P1D"), "\(late.stderr)")
         _ = try await cli.recordConsent()
         let ok = cli.run(["audit", "verify", "--checkpoint", out])
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
