@@ -61,8 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
         let verifier: NoteVerifier
         do {
             verifier = try keyDirectory.loadAuditVerifier()
+        } catch VaultError.keyFileMissing(let path) {
+            throw Failure(.integrity, "\(path) is missing, so vault.pub cannot be checked against its pin; run `privacyctl keys init` (it keeps the vault pair) to add audit.key and audit.pub and pin vault.pub")
         } catch {
-            throw Failure(.integrity, "cannot check the pin of vault.pub: \(error); run `privacyctl keys init` to add audit.pub and pin vault.pub")
+            throw Failure(.integrity, "cannot check the pin of vault.pub: \(error)")
         }
         let pins = VaultKeyPins(store: store)
         let keys = try SealingKeys(keys: keyDirectory, isPinned: { key in (try? pins.isPinned(key, verifier: verifier)) ?? false }, logger: logger)
