@@ -46,6 +46,7 @@ func buildRouter(engine: Engine, configuration: ServerConfiguration) -> Router<P
     ConfigRoutes(engine: engine).register(on: router)
     ConsentRoutes(engine: engine, clientAddress: clientAddress).register(on: router)
     ContactRoutes(engine: engine).register(on: router)
+    ReceiptRoutes(engine: engine).register(on: router)
     return router
 }
 
@@ -57,6 +58,7 @@ public enum PublicRoutes {
         ("POST", "/v1/consents"),
         ("GET", "/v1/consents/{consent_id}"),
         ("DELETE", "/v1/consents/{consent_id}"),
+        ("GET", "/v1/consents/{consent_id}/receipt"),
         ("POST", "/v1/contact-requests"),
         ("GET", "/"),
         ("GET", "/consent.js"),

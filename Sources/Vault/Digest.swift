@@ -15,3 +15,13 @@ public enum Digest {
 
     public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 }
+
+extension Digest {
+    /// SHA-256, for the transparency log (RFC 9162 fixes it, so that any verifier can recompute it).
+    public static func sha256(_ input: [UInt8]) -> [UInt8] {
+        _ = Sodium.ready
+        var out = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_bytes()))
+        _ = crypto_hash_sha256(&out, input, UInt64(input.count))
+        return out
+    }
+}

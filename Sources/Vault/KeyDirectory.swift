@@ -163,17 +163,31 @@ enum SecretKeyFile {
 
     static func wrap(keyPair: VaultKeyPair, passphrase: Passphrase, limits: PasswordHashLimits,
                      random: any RandomSource) throws -> [UInt8] {
+        try wrap(magic: magic, publicKey: keyPair.publicKey.bytes, secret: keyPair.secretKey,
+                 passphrase: passphrase, limits: limits, random: random)
+    }
+
+    static func unwrap(_ bytes: [UInt8], passphrase: Passphrase, path: String) throws -> VaultKeyPair {
+        let (publicKey, secret) = try unwrap(bytes, magic: magic, secretByteCount: VaultKeyPair.secretByteCount,
+                                             passphrase: passphrase, path: path)
+        return VaultKeyPair(publicKey: try VaultPublicKey(bytes: publicKey), secretKey: secret)
+    }
+
+    /// The same layout for any 32-byte public key and its secret (`audit.key` uses magic "PASK"
+    /// and a 32-byte Ed25519 seed): the key id is the first 8 bytes of BLAKE2b(public key).
+    static func wrap(magic: [UInt8], publicKey: [UInt8], secret: SecureBytes, passphrase: Passphrase,
+                     limits: PasswordHashLimits, random: any RandomSource) throws -> [UInt8] {
         let salt = random.bytes(Int(crypto_pwhash_saltbytes()))
         let nonce = random.bytes(Int(crypto_aead_xchacha20poly1305_ietf_npubbytes()))
         var header = magic + [formatVersion, UInt8(crypto_pwhash_alg_argon2id13())]
         header += littleEndian(limits.opsLimit) + littleEndian(limits.memLimit)
-        header += salt + keyPair.id.bytes + keyPair.publicKey.bytes + nonce
+        header += salt + KeyID(publicKey: publicKey).bytes + publicKey + nonce
         let wrappingKey = try deriveKey(passphrase: passphrase, salt: salt, limits: limits,
                                         alg: Int32(crypto_pwhash_alg_argon2id13()))
-        var cipher = [UInt8](repeating: 0, count: VaultKeyPair.secretByteCount + Int(crypto_aead_xchacha20poly1305_ietf_abytes()))
+        var cipher = [UInt8](repeating: 0, count: secret.count + Int(crypto_aead_xchacha20poly1305_ietf_abytes()))
         var cipherLength: UInt64 = 0
         let rc = wrappingKey.withUnsafeBytes { wk in
-            keyPair.secretKey.withUnsafeBytes { sk in
+            secret.withUnsafeBytes { sk in
                 crypto_aead_xchacha20poly1305_ietf_encrypt(
                     &cipher, &cipherLength, sk.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(sk.count),
                     header, UInt64(header.count), nil, nonce, wk.baseAddress!.assumingMemoryBound(to: UInt8.self))
@@ -183,13 +197,14 @@ enum SecretKeyFile {
         return header + cipher
     }
 
-    static func unwrap(_ bytes: [UInt8], passphrase: Passphrase, path: String) throws -> VaultKeyPair {
+    static func unwrap(_ bytes: [UInt8], magic: [UInt8], secretByteCount: Int, passphrase: Passphrase,
+                       path: String) throws -> (publicKey: [UInt8], secret: SecureBytes) {
         let saltBytes = Int(crypto_pwhash_saltbytes())
         let nonceBytes = Int(crypto_aead_xchacha20poly1305_ietf_npubbytes())
         let headerBytes = 4 + 1 + 1 + 8 + 8 + saltBytes + KeyID.byteCount + VaultPublicKey.byteCount + nonceBytes
-        let cipherBytes = VaultKeyPair.secretByteCount + Int(crypto_aead_xchacha20poly1305_ietf_abytes())
+        let cipherBytes = secretByteCount + Int(crypto_aead_xchacha20poly1305_ietf_abytes())
         guard bytes.count == headerBytes + cipherBytes, Array(bytes[0..<4]) == magic else {
-            throw VaultError.malformed("secret key file \(path) (not a vault key file)")
+            throw VaultError.malformed("secret key file \(path) (not a \(String(decoding: magic, as: UTF8.self)) key file)")
         }
         guard bytes[4] == formatVersion else { throw VaultError.unsupportedFormat(version: bytes[4]) }
         var offset = 6
@@ -207,13 +222,13 @@ enum SecretKeyFile {
         }
         let salt = take(saltBytes)
         let storedID = take(KeyID.byteCount)
-        let publicKey = try VaultPublicKey(bytes: take(VaultPublicKey.byteCount))
+        let publicKey = take(VaultPublicKey.byteCount)
         let nonce = take(nonceBytes)
         let header = Array(bytes[0..<headerBytes])
         let cipher = Array(bytes[headerBytes...])
-        guard storedID == publicKey.id.bytes else { throw VaultError.wrongPassphrase(path: path) }
+        guard storedID == KeyID(publicKey: publicKey).bytes else { throw VaultError.wrongPassphrase(path: path) }
         let wrappingKey = try deriveKey(passphrase: passphrase, salt: salt, limits: limits, alg: alg)
-        let secret = try SecureBytes(count: VaultKeyPair.secretByteCount) { out in
+        let secret = try SecureBytes(count: secretByteCount) { out in
             var plainLength: UInt64 = 0
             let rc = wrappingKey.withUnsafeBytes { wk in
                 crypto_aead_xchacha20poly1305_ietf_decrypt(
@@ -223,7 +238,7 @@ enum SecretKeyFile {
             }
             guard rc == 0 else { throw VaultError.wrongPassphrase(path: path) }
         }
-        return VaultKeyPair(publicKey: publicKey, secretKey: secret)
+        return (publicKey, secret)
     }
 
     static func deriveKey(passphrase: Passphrase, salt: [UInt8], limits: PasswordHashLimits, alg: Int32) throws -> SecureBytes {

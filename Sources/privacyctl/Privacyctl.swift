@@ -16,6 +16,7 @@ struct Privacyctl: AsyncParsableCommand {
               privacyctl purge --dry-run        what the retention rules would delete today
               privacyctl audit verify           prove that no ledger entry was edited or removed
               privacyctl request open --type access --email ADDR   register a request; its deadline
+              privacyctl audit checkpoint --out FILE   sign today's heads; keep FILE elsewhere (daily)
 
             Set up and run:
               privacyctl init                   database and key pair (asks for a passphrase)
@@ -37,6 +38,7 @@ struct Privacyctl: AsyncParsableCommand {
             PurgeCommand.self, AuditCommand.self, HoldCommand.self,
             RequestCommand.self,
             BackupCommand.self, RestoreCommand.self,
+            ReceiptCommand.self,
         ]
     )
 

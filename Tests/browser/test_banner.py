@@ -239,6 +239,29 @@ def test_withdrawal_through_the_cookie_settings_link(driver, server):
     assert "widerrufen" in driver.find_element(By.CSS_SELECTOR, ".pc-toast").text
 
 
+def test_receipt_is_offered_as_a_download_next_to_the_consent_id(driver, server):
+    load(driver, server)
+    wait_dialog(driver, "first")
+    action_button(driver, "accept_all").click()
+    accepted = wait_recorded(driver, server, "accept_all")
+    link = driver.find_element(By.LINK_TEXT, "Cookie-Einstellungen")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
+    d = wait_dialog(driver, "settings")
+    receipt = d.find_element(By.CSS_SELECTOR, "a[data-pc-receipt]")
+    # A real link with a name, in the box with the consent id; the browser saves it as a file.
+    assert receipt.is_displayed() and receipt.text == "Beleg Ihrer Auswahl herunterladen (JSON)"
+    assert receipt.get_attribute("href").endswith(f"/v1/consents/{accepted['consent_id']}/receipt")
+    assert receipt.get_attribute("download") == f"consent-receipt-{accepted['consent_id']}.json"
+    idbox = d.find_element(By.CSS_SELECTOR, "[data-pc-idbox]")
+    assert idbox.find_element(By.CSS_SELECTOR, "a[data-pc-receipt]") == receipt
+    body = driver.execute_async_script(
+        "const done = arguments[1]; fetch(arguments[0]).then(r => r.json()).then(done, e => done(String(e)));",
+        receipt.get_attribute("href"))
+    assert body["consent_id"] == accepted["consent_id"]
+    assert body["pending"] is True  # no checkpoint signed yet in this run
+
+
 def test_placeholder_button_allows_one_service(driver, server):
     load(driver, server)
     wait_dialog(driver, "first")

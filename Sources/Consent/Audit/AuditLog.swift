@@ -69,6 +69,7 @@ public enum AuditLog {
                                details: json, prevHash: prev, entryHash: Data())
         entry.entryHash = HashChain.entryHash(prev: prev, seq: seq, content: HashChain.contentHash(entry.canonicalContent))
         try entry.insert(db)
+        try TreeHashes.append(.auditLog, index: seq - 1, leafHash: Merkle.leafHash(entry.leaf), db)
         return entry
     }
 

@@ -36,7 +36,7 @@ public struct ContactIntake: Sendable {
         guard isCollecting(at: now) else {
             throw ConsentError.programmeEnded(endedAt: Timestamp.format(policy.programmeEndInstant))
         }
-        let (sealer, index) = keys.current()
+        let (sealer, index) = try keys.current()
         let reference = Reference.random(using: random)
         let payload = ContactPayload(form: form, privacyNoticeAcceptedAt: Timestamp.format(now))
         var plaintext = try [UInt8](JSONEncoder.sorted.encode(payload))

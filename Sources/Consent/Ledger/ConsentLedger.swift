@@ -95,7 +95,8 @@ public struct ConsentLedger: Sendable {
             // (accept_all, or a selection) is recorded as asked, and flagged.
             gpcConflict: provenance.globalPrivacyControl && grantsOptional(purposes: purposes, services: services),
             reason: reason, textsHash: snapshot(language: language).hash,
-            contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil, personalHash: nil)
+            contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil, personalHash: nil,
+            leaf: nil, leafSalt: Data(random.bytes(LedgerEntry.saltByteCount)))
     }
 
     /// The texts an entry in `language` is recorded under: those the banner is served in that
@@ -117,7 +118,10 @@ public struct ConsentLedger: Sendable {
         entry.prevHash = head?["entry_hash"] as Data? ?? HashChain.genesis
         entry.hashContent()
         entry.entryHash = HashChain.entryHash(prev: entry.prevHash, seq: entry.seq, content: entry.contentHash)
+        // The Merkle leaf, in the same transaction: the salt was drawn when the entry was drafted.
+        entry.makeLeaf(salt: [UInt8](entry.leafSalt ?? Data()))
         try entry.insertFast(db)
+        try TreeHashes.append(.consentLedger, index: entry.seq - 1, leafHash: Merkle.leafHash([UInt8](entry.leaf!)), db)
         return entry
     }
 

@@ -42,6 +42,10 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     public var redactedAt: Int64?
     /// Hash of the personal half (format 2); `nil` for format-1 entries.
     public var personalHash: Data?
+    /// The entry's leaf in the ledger's Merkle tree: fixed at append, never changed (see LedgerLeaf).
+    public var leaf: Data? = nil
+    /// The salt of the leaf's personal digest: personal data, removed with the personal columns.
+    public var leafSalt: Data? = nil
 
     enum CodingKeys: String, CodingKey {
         case seq, method, source, purposes, services, language, gpc, reason, redaction
@@ -50,6 +54,7 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
         case userAgent = "user_agent", gpcConflict = "gpc_conflict", textsHash = "texts_hash"
         case contentHash = "content_hash", prevHash = "prev_hash", entryHash = "entry_hash"
         case redactedAt = "redacted_at", personalHash = "personal_hash"
+        case leaf, leafSalt = "leaf_salt"
     }
 
     /// The canonical text the content hash is taken over. Field order and separators are part of
@@ -142,13 +147,13 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
         let statement = try db.cachedStatement(sql: """
             INSERT INTO consent_ledger (seq, consent_id, recorded_at, expires_at, policy_version, method, source,
               purposes, services, page_url, language, ip_prefix, user_agent, gpc, gpc_conflict, reason, texts_hash,
-              content_hash, prev_hash, entry_hash, redaction, redacted_at, personal_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              content_hash, prev_hash, entry_hash, redaction, redacted_at, personal_hash, leaf, leaf_salt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.execute(arguments: [
             seq, consentID, recordedAt, expiresAt, policyVersion, method, source, purposes, services, pageURL,
             language, ipPrefix, userAgent, gpc, gpcConflict, reason, textsHash, contentHash, prevHash, entryHash,
-            redaction, redactedAt, personalHash,
+            redaction, redactedAt, personalHash, leaf, leafSalt,
         ])
     }
 

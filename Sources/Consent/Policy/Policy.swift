@@ -18,6 +18,19 @@ public struct Policy: Sendable {
     public var holidays = HolidayCalendar(region: .none)
     /// BLAKE2b-256 of the file's bytes, hex: recorded with every purge.
     public var sourceHash: String
+    /// `log_origin`: the first line of every checkpoint; `nil` for the default, see ``checkpointOrigin``.
+    public var logOrigin: String? = nil
+    /// `audit.checkpoint_max_age`: how old the newest checkpoint may be before the DPO's commands warn.
+    public var checkpointMaxAge: ISODuration? = nil
+
+    /// The transparency log's origin: `log_origin`, else `<controller e-mail domain>/consent-ledger`.
+    public var checkpointOrigin: String {
+        if let logOrigin { return logOrigin }
+        if let email = controller.email, let at = email.lastIndex(of: "@") {
+            return email[email.index(after: at)...].lowercased() + "/consent-ledger"
+        }
+        return "consent-ledger"
+    }
 
     /// Calendar arithmetic (durations, days, programme end) happens in the policy's time zone.
     public var calendar: Calendar {

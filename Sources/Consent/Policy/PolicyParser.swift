@@ -112,6 +112,7 @@ public struct PolicyParser {
             "format", "policy_version", "controller", "time_zone", "programme", "consent",
             "contact_requests", "retention", "erasure", "archive",
             "holidays", "extra_holidays",
+            "log_origin", "audit",
         ]) else { return nil }
         let format = int(top, "format", min: 1) ?? 1
         if format != 1 { report(top["format"]!, "unsupported-format", "format \(format) is not known; this engine reads format 1") }
@@ -137,10 +138,13 @@ public struct PolicyParser {
             archive.archive = m["archive"].flatMap { scalar($0, "archive") }
         }
         let holidays = buildHolidays(top)
+        let logOrigin = buildLogOrigin(top)
+        let checkpointMaxAge = buildAudit(top)
         guard let version, let controller, let timeZone, let programme, let consent, let contacts else { return nil }
         var policy = Policy(format: format, version: version, controller: controller, timeZone: timeZone,
                             programme: programme, consent: consent, contactRequests: contacts, retention: retention,
-                            erasure: erasure, archive: archive, sourceHash: sourceHash)
+                            erasure: erasure, archive: archive, sourceHash: sourceHash,
+                            logOrigin: logOrigin, checkpointMaxAge: checkpointMaxAge)
         policy.holidays = holidays
         return policy
     }
@@ -168,6 +172,28 @@ public struct PolicyParser {
             }
         }
         return calendar
+
+    }
+
+    /// `log_origin`: one word without spaces or '+' (it names the checkpoints and the signing key).
+    private mutating func buildLogOrigin(_ top: [String: Node]) -> String? {
+        guard let node = top["log_origin"], let origin = scalar(node, "log_origin") else { return nil }
+        if origin.isEmpty || origin.contains(where: { $0 == "+" || $0.isWhitespace }) {
+            report(node, "bad-log-origin", "log_origin '\(origin)' must be non-empty, without spaces or '+' (e.g. example.org/consent-ledger)")
+            return nil
+        }
+        return origin
+    }
+
+    /// `audit: {checkpoint_max_age: P1D}`.
+    private mutating func buildAudit(_ top: [String: Node]) -> ISODuration? {
+        guard let node = top["audit"], let m = mapping(node, "audit", keys: ["checkpoint_max_age"]),
+              let ageNode = m["checkpoint_max_age"], let text = scalar(ageNode, "checkpoint_max_age") else { return nil }
+        guard let age = ISODuration(text) else {
+            report(ageNode, "bad-duration", "checkpoint_max_age '\(text)' is not an ISO-8601 duration (e.g. P1D)")
+            return nil
+        }
+        return age
     }
 
     private mutating func buildController(_ node: Node) -> Controller? {

@@ -188,7 +188,7 @@ struct RetentionSelection: Sendable {
     /// hashes, time); `anonymise` also keeps the choice itself (method, purposes, policy version),
     /// for statistics, but nothing that points to a person.
     static func redaction(_ action: RetentionAction) -> String {
-        let personal = "consent_id = NULL, page_url = NULL, ip_prefix = NULL, user_agent = NULL, reason = NULL, language = NULL"
+        let personal = "consent_id = NULL, page_url = NULL, ip_prefix = NULL, user_agent = NULL, reason = NULL, language = NULL, leaf_salt = NULL"
         switch action {
         case .anonymise:
             return personal + ", redaction = 'anonymised'"

@@ -35,7 +35,10 @@ public struct KeyRotation: Sendable {
         self.batchSize = batchSize
     }
 
+    /// `pin` records the new public key as pinned (signed with `audit.key`); it runs before the new
+    /// key is promoted to `vault.pub`, so that a running server never sees an unpinned key.
     public func run(passphrase: Passphrase, limits: PasswordHashLimits = .interactive,
+                    pin: (@Sendable (VaultPublicKey) async throws -> Void)? = nil,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RotationReport {
         let old = try keys.loadKeyPair(passphrase: passphrase)
         let (_, indexKey) = try keys.loadPublic()
@@ -57,6 +60,7 @@ public struct KeyRotation: Sendable {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests WHERE key_id <> ?", arguments: [new.id.hex]) ?? 0
         }
         var resealed = try await rewrapAll(opener: opener, sealer: sealer, total: total, progress: progress)
+        try await pin?(new.publicKey)
         try keys.promote(suffix: Self.nextSuffix)
         // A server that sealed with the old public key just before the swap is caught here; it
         // re-reads vault.pub before every seal, so a second pass a moment later finds nothing new.

@@ -126,6 +126,36 @@ enum Migrations {
                 t.add(column: "until", .integer)                      // ms; a hold past it keeps nothing
                 t.add(column: "request_id", .text)                    // the request an open_request hold serves
             }
+            }
+        }
+        m.registerMigration("v3-issue11: transparency log") { db in
+            // RFC 9162 Merkle trees over the ledger and the audit log (see docs/transparency-log.md).
+            try db.alter(table: "consent_ledger") { t in
+                t.add(column: "leaf", .blob)                                  // fixed at append, never changed
+                t.add(column: "leaf_salt", .blob)                             // personal: removed by redaction
+            }
+            try db.create(table: "merkle_hashes", options: [.withoutRowID]) { t in
+                t.column("tree", .integer).notNull()                          // 0 consent ledger, 1 audit log
+                t.column("idx", .integer).notNull()                           // tlog stored-hash index
+                t.column("hash", .blob).notNull()
+                t.primaryKey(["tree", "idx"])
+            }
+            try db.create(table: "checkpoints") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("created_at", .integer).notNull()
+                t.column("tree_size", .integer).notNull()
+                t.column("root_hash", .blob).notNull()
+                t.column("audit_log_size", .integer).notNull()
+                t.column("audit_log_root", .blob).notNull()
+                t.column("note", .text).notNull()                             // the signed note, as issued
+            }
+            try db.create(table: "vault_key_pins") { t in
+                t.primaryKey("fingerprint", .text)                            // SHA-256 of the public key, hex
+                t.column("key_id", .text).notNull()
+                t.column("pinned_at", .integer).notNull()
+                t.column("statement", .text).notNull()                        // signed note by audit.key
+            }
+            try TreeBackfill.run(db)
         }
         return m
     }()

@@ -34,7 +34,15 @@ struct ContactRoutes {
             let form = try ContactForm(name: body.name, email: body.email, phone: body.phone, message: body.message,
                                        callbackTime: body.callbackTime, privacyNoticeAccepted: body.privacyNoticeAccepted,
                                        consentID: body.consentID)
-            let reference = try await engine.intake.submit(form)
+            let reference: Reference
+            do {
+                reference = try await engine.intake.submit(form)
+            } catch let refusal as SealingKeyError {
+                // Never sealed to an unpinned (or unreadable) key, never to the retired one instead.
+                let code = if case .unpinned = refusal { "vault_key_unpinned" } else { "vault_key_unavailable" }
+                throw APIError(status: .serviceUnavailable, code: code,
+                               message: "Contact requests cannot be taken right now: the server's sealing key is not usable. Nothing was stored; please try again later or call the office.")
+            }
             return try jsonResponse(Created(reference: reference.rawValue), status: .created)
         }
     }

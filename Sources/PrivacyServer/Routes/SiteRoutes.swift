@@ -20,7 +20,10 @@ struct SiteRoutes {
 
     func register(on router: Router<PrivacyRequestContext>) {
         router.get("/healthz") { _, _ in
-            struct Health: Encodable { var status: String }
+            struct Health: Encodable {
+                var status: String
+                var problems: [String]?
+            }
             guard await engine.store.isHealthy() else {
                 throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "The database does not answer.")
             }
@@ -28,6 +31,11 @@ struct SiteRoutes {
             // started here) succeeds again.
             engine.health.probeIfFailing(engine.store)
             if let condition = engine.health.condition { throw APIError(condition) }
+            // The database answers (200), but contact requests are refused while vault.pub is unusable.
+            if let refusal = engine.keys.refusal {
+                let problem = if case .unpinned = refusal { "vault_key_unpinned" } else { "vault_key_unavailable" }
+                return try jsonResponse(Health(status: "degraded", problems: [problem]))
+            }
             return try jsonResponse(Health(status: "ok"))
         }
         // PRIVACY_SITE_DIR serves the page from a working folder instead of the bundled copy

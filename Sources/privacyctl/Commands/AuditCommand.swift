@@ -5,32 +5,50 @@ import Foundation
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Verify the hash chains; list what the DPO's commands and the purges did.",
-        subcommands: [AuditVerifyCommand.self, AuditLogCommand.self])
+        subcommands: [AuditVerifyCommand.self, AuditLogCommand.self, AuditCheckpointCommand.self])
 }
 
 /// `privacyctl audit verify`
 struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Walk the consent ledger's and the audit log's hash chains.",
-        discussion: "Exits 4 and names the first entry that was edited, deleted or reordered.")
+        abstract: "Walk the hash chains, recompute both Merkle trees, and prove they extend every checkpoint.",
+        discussion: """
+            The hash chains name the first entry that was edited, deleted or reordered. The Merkle trees are recomputed from the entries (no stored hash is trusted), every checkpoint's signature is checked with audit.pub, and RFC 9162 consistency proofs show that today's trees extend every checkpoint stored in the database and every --checkpoint FILE you kept elsewhere: that is what catches a history rewritten and re-chained, truncated, reordered or forked by whoever holds the database file. Exits 4 naming what failed (and the checkpoint, with its size and date). See docs/transparency-log.md.
+            Example:
+              privacyctl audit verify --checkpoint ~/checkpoints/2026-12-01.txt
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @Option(name: .customLong("checkpoint"), help: ArgumentHelp("A checkpoint file (from `audit checkpoint --out`) to prove against; repeatable.", valueName: "file"))
+    var checkpointFiles: [String] = []
 
     struct Report: Encodable {
         var ok: Bool
         var chains: [ChainReport]
         var restores: [RestoreLoss]
+        var transparency: TransparencyReport
     }
 
     func run() async throws {
         let store = try global.openExistingStore()
         await RequestWarnings.emit(global, store: store)
-        let (chains, restores) = try await store.pool.read { db in
-            ([try ConsentLedger.verifyChain(db), try AuditLog.verify(db)], try RestoreHistory.losses(db))
+        var files: [CheckpointSource] = []
+        for path in checkpointFiles {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Failure(.usage, "cannot read the checkpoint file \(path)")
+            }
+            files.append(CheckpointSource(label: "checkpoint file \(path)", note: String(decoding: data, as: UTF8.self)))
         }
-        let report = Report(ok: chains.allSatisfy(\.ok), chains: chains, restores: restores)
+        let verifier = try? global.keyDirectory.loadAuditVerifier()
+        let sources = files
+        let (chains, restores, transparency) = try await store.pool.read { db in
+            ([try ConsentLedger.verifyChain(db), try AuditLog.verify(db)], try RestoreHistory.losses(db),
+             try TransparencyVerifier.verify(db, verifier: verifier, files: sources))
+        }
+        let report = Report(ok: chains.allSatisfy(\.ok) && transparency.ok, chains: chains, restores: restores,
+                            transparency: transparency)
         if output.json {
             try Output.json(report)
         } else {
@@ -41,15 +59,28 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                     Output.line("\(c.chain): OK (\(c.entries) entries\(c.redacted > 0 ? ", \(c.redacted) redacted by erasure or retention" : ""))")
                 }
             }
+            for t in transparency.trees {
+                Output.line("\(t.tree) tree: size \(t.size), root \(t.root)\(t.leavesFromStoredHashes > 0 ? " (\(t.leavesFromStoredHashes) leaves of entries deleted by retention, vouched for by checkpoints only)" : "")")
+            }
+            for c in transparency.checkpoints {
+                Output.line("\(c.checkpoint): \(c.ok ? "OK (signature and consistency proofs)" : "FAILED")")
+            }
+            if transparency.checkpoints.isEmpty { Output.line("no checkpoint yet: run `privacyctl audit checkpoint` so that a rewrite of the history can be proven") }
             for r in restores {
                 let lost = [r.ledgerLost.map { "ledger entries #\($0.lowerBound)–#\($0.upperBound)" },
                             r.auditLost.map { "audit entries #\($0.lowerBound)–#\($0.upperBound)" }].compactMap { $0 }
                 Output.line("restore (audit entry #\(r.auditSequence), \(r.restoredAt)) from the backup of \(r.backupCreatedAt): \(lost.isEmpty ? "nothing of the replaced database lost" : lost.joined(separator: " and ") + " of the replaced database were lost; their numbers are reused after it")")
             }
         }
+        await AuditSigning.staleCheckpointWarning(global, store: store)
         if let bad = chains.first(where: { !$0.ok }), let first = bad.firstBad {
             if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
-            throw Failure(.integrity, "\(bad.chain) does not verify: the first bad entry is #\(first.seq) (\(first.problem))")
+            let also = transparency.problems.isEmpty ? "" : "\n" + transparency.problems.joined(separator: "\n")
+            throw Failure(.integrity, "\(bad.chain) does not verify: the first bad entry is #\(first.seq) (\(first.problem))\(also)")
+        }
+        if !transparency.ok {
+            if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
+            throw Failure(.integrity, transparency.problems.joined(separator: "\n"))
         }
     }
 }

@@ -8,7 +8,7 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create the database and, unless present, the key pair.",
         discussion: """
-            Safe to run again: migrations only add what is missing, and existing keys are kept.
+            Safe to run again: migrations only add what is missing, and existing keys are kept (a key folder without audit.key gets one, and vault.pub is pinned).
             The secret key is wrapped with your passphrase (Argon2id); keep the passphrase safe,
             without it no contact request can be read.
             """)
@@ -21,11 +21,25 @@ struct InitCommand: AsyncParsableCommand {
         Output.line("database: \(store.path) (schema up to date)")
         let keys = global.keyDirectory
         if keys.hasKeys() {
-            _ = try keys.loadPublic()
+            let (publicKey, _) = try keys.loadPublic()
             Output.line("keys: kept the existing pair in \(keys.path)")
+            if !keys.hasAuditKeys() {
+                let passphrase = try global.passphrase()
+                _ = try keys.loadKeyPair(passphrase: passphrase)
+                let verifier = try AuditSigning.makeKeys(global, passphrase: passphrase)
+                _ = try await AuditSigning.pinVaultKey(global, store: store, passphrase: passphrase)
+                Output.line("keys: new audit key \(verifier.encoded) (audit.pub; audit.key for the DPO); vault.pub pinned")
+            } else if try !VaultKeyPins(store: store).isPinned(publicKey, verifier: keys.loadAuditVerifier()) {
+                _ = try await AuditSigning.pinVaultKey(global, store: store, passphrase: try global.passphrase())
+                Output.line("keys: vault.pub pinned")
+            }
         } else {
-            let id = try KeysInitCommand.makeKeys(global)
+            let passphrase = try global.passphrase(confirm: true)
+            let id = try KeysInitCommand.makeKeys(global, passphrase: passphrase)
+            let verifier = keys.hasAuditKeys() ? try keys.loadAuditVerifier() : try AuditSigning.makeKeys(global, passphrase: passphrase)
+            _ = try await AuditSigning.pinVaultKey(global, store: store, passphrase: passphrase)
             Output.line("keys: new pair \(id) in \(keys.path) (vault.pub for the server, vault.key for the DPO)")
+            Output.line("keys: audit key \(verifier.encoded) (audit.pub to check checkpoints; audit.key signs them); vault.pub pinned")
         }
     }
 }

@@ -29,6 +29,7 @@ struct PurgeCommand: AsyncParsableCommand {
         let report = try await Retention(store: store, policy: policy, clock: try global.clock(), tombstones: global.tombstoneLog)
             .run(dryRun: dryRun, archiveOffered: archiveOffered) { rule, done, total in progress.update(rule, done, total) }
         progress.finish()
+        await AuditSigning.staleCheckpointWarning(global, store: store)
         if output.json { return try Output.json(report) }
         Output.line("\(dryRun ? "dry run" : "purge") as of \(report.asOf), policy \(report.policyVersion)")
         Output.table(["rule", "data", "action", "due", dryRun ? "would be done" : "done", "held"], report.rules.map { o in

@@ -69,7 +69,21 @@ struct ServeCommand: AsyncParsableCommand {
         }()
         let policy = try global.loadPolicy()
         let store = try global.openStore(busyTimeout: busyTimeout)
-        let keys = try SealingKeys(keys: global.keyDirectory)
+        // Seal only to a vault.pub the DPO pinned (signed with audit.key; checked with audit.pub).
+        let keyDirectory = global.keyDirectory
+        let verifier: NoteVerifier
+        do {
+            verifier = try keyDirectory.loadAuditVerifier()
+        } catch VaultError.keyFileMissing(let path) {
+            throw Failure(.integrity, "\(path) is missing, so vault.pub cannot be checked against its pin; run `privacyctl keys init` (it keeps the vault pair) to add audit.key and audit.pub and pin vault.pub")
+        } catch {
+            throw Failure(.integrity, "cannot check the pin of vault.pub: \(error)")
+        }
+        let pins = VaultKeyPins(store: store)
+        let keys = try SealingKeys(keys: keyDirectory, isPinned: { key in (try? pins.isPinned(key, verifier: verifier)) ?? false }, logger: logger)
+        if let refusal = keys.refusal {
+            throw Failure(.integrity, "\(refusal); refusing to start")
+        }
         let clock = try global.clock()
         // Before answering anything: keep this version's texts, or refuse texts that differ from
         // those kept for the same policy_version (exit 2; see docs/texts.md).

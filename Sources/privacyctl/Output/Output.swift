@@ -11,8 +11,8 @@ enum Output {
     }
 
     /// A line of text; control characters in it are escaped (line breaks kept).
-    static func line(_ text: String = "") {
-        FileHandle.standardOutput.write(Data((escaped(text, keepingLineBreaks: true) + "\n").utf8))
+    static func line(_ text: String = "", terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((escaped(text, keepingLineBreaks: true) + terminator).utf8))
     }
 
     /// A message on stderr; control characters in it are escaped (line breaks kept).

@@ -552,6 +552,11 @@
       consentId
         ? [h('p', { class: 'pc-label' }, t('consent_id') + ': ', h('code', { id: 'pc-consent-id' }, consentId)),
           h('p', { class: 'pc-meta' }, t('consent_id_hint')),
+          // The signed receipt (issue 11): anyone can check it offline with the controller's audit.pub.
+          h('p', { class: 'pc-meta' }, h('a', {
+            href: API_BASE + '/v1/consents/' + encodeURIComponent(consentId) + '/receipt',
+            download: 'consent-receipt-' + consentId + '.json', 'data-pc-receipt': '',
+          }, t('receipt'))),
           shown ? h('dl', null,
             h('dt', null, t('recorded_at')), h('dd', null, formatDate(shown.recorded_at)),
             shown.expires_at ? [h('dt', null, t('expires_at')), h('dd', null, formatDate(shown.expires_at))] : null) : null,
