@@ -30,8 +30,8 @@ public struct DatabaseSizes: Codable, Sendable, Equatable {
     }
 }
 
-/// The newest signed checkpoint a backup covers (see issue 11's transparency log): sizes and roots only.
-public struct CheckpointSummary: Codable, Sendable, Equatable {
+/// The newest signed checkpoint a backup covers (see docs/transparency-log.md): sizes and roots only.
+public struct BackupCheckpoint: Codable, Sendable, Equatable {
     public var treeSize: Int64
     public var rootHash: String
     public var auditLogSize: Int64
@@ -56,7 +56,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public var schema: String
     public var database: DatabaseSizes
     /// The newest checkpoint stored in the database, `null` until checkpoints exist.
-    public var newestCheckpoint: CheckpointSummary?
+    public var newestCheckpoint: BackupCheckpoint?
     /// The tombstone file's head when the copy was taken: a restore re-applies every later line.
     public var tombstones: TombstoneLog.Head
     /// The size of the SQLite file inside.
@@ -83,9 +83,12 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         try c.encode(payloadBytes, forKey: .payloadBytes)
     }
 
-    /// The newest signed checkpoint in `db`. There are none yet: the transparency log (issue 11)
-    /// connects here, and the manifest's field is already in the format.
-    static func newestCheckpoint(_ db: Database) throws -> CheckpointSummary? { nil }
+    /// The newest signed checkpoint stored in `db` (`privacyctl audit checkpoint`), or `nil` before the first.
+    static func newestCheckpoint(_ db: Database) throws -> BackupCheckpoint? {
+        guard let latest = try CheckpointLog.latest(db) else { return nil }
+        return BackupCheckpoint(treeSize: latest.treeSize, rootHash: latest.rootHash.base64EncodedString(),
+                                auditLogSize: latest.auditLogSize, auditLogRoot: latest.auditLogRoot.base64EncodedString())
+    }
 
     public func encoded() throws -> [UInt8] { [UInt8](try JSONEncoder.sorted.encode(self)) }
 

@@ -78,7 +78,7 @@ public struct Objection: Sendable {
     /// Removes page, IP prefix and user agent from the consent's entries not yet redacted.
     static func minimise(consentID: String, now: Int64, _ db: Database) throws -> Int {
         try db.execute(sql: """
-            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL,
+            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL, leaf_salt = NULL,
               redaction = 'minimised', redacted_at = ?
             WHERE consent_id = ? AND redaction IS NULL AND personal_hash IS NOT NULL
             """, arguments: [now, consentID])
@@ -92,7 +92,7 @@ public struct Objection: Sendable {
         let pending = "redaction IS NULL AND personal_hash IS NOT NULL AND \(held)"
         if dryRun { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE \(pending)") ?? 0 }
         try db.execute(sql: """
-            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL, redaction = 'minimised', redacted_at = ?
+            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL, leaf_salt = NULL, redaction = 'minimised', redacted_at = ?
             WHERE \(pending)
             """, arguments: [now])
         return db.changesCount

@@ -126,7 +126,6 @@ enum Migrations {
                 t.add(column: "until", .integer)                      // ms; a hold past it keeps nothing
                 t.add(column: "request_id", .text)                    // the request an open_request hold serves
             }
-            }
         }
         m.registerMigration("v3-issue11: transparency log") { db in
             // RFC 9162 Merkle trees over the ledger and the audit log (see docs/transparency-log.md).
