@@ -35,7 +35,7 @@ public struct ContactArchive: Sendable {
         let value = Data(index.value(forEmail: email))
         let wanted = BlindIndex.normalise(email)
         return try await rows(whereColumn: "email_index", equals: value).map(open)
-            .filter { BlindIndex.normalise($0.email) == wanted }
+            .filter { $0.email.map(BlindIndex.normalise) == wanted }
     }
 
     /// The requests sent with this consent id.
