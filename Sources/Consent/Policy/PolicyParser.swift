@@ -6,6 +6,10 @@ import Yams
 public struct PolicyParser {
     let file: String
     var issues: [PolicyIssue] = []
+    /// The file's `format`: 2 requires the legal model (DPO, one basis per purpose, reasons).
+    var format = 1
+    /// Where each basis was written, for the rules that need the controller too.
+    var basisNodes: [(code: LegalBasisCode, node: Node)] = []
 
     public init(file: String) { self.file = file }
 
@@ -46,9 +50,11 @@ public struct PolicyParser {
         guard let top = mapping(root, "the policy", keys: [
             "format", "policy_version", "controller", "time_zone", "programme", "consent",
             "contact_requests", "retention", "erasure", "archive",
+            "dpo", "processors",
         ]) else { return nil }
         let format = int(top, "format", min: 1) ?? 1
-        if format != 1 { report(top["format"]!, "unsupported-format", "format \(format) is not known; this engine reads format 1") }
+        if format > 2 { report(top["format"]!, "unsupported-format", "format \(format) is not known; this engine reads formats 1 and 2") }
+        self.format = format
         let version = string(top, "policy_version")
         let controller = top["controller"].flatMap { buildController($0) }
         var timeZone: TimeZone?
@@ -70,18 +76,22 @@ public struct PolicyParser {
             archive.offerBeforePurge = bool(m, "offer_before_purge") ?? false
             archive.archive = m["archive"].flatMap { scalar($0, "archive") }
         }
+        let dpo = buildDPO(top["dpo"], anchor: root)
+        let processors = top["processors"].map { buildProcessors($0) } ?? []
         guard let version, let controller, let timeZone, let programme, let consent, let contacts else { return nil }
+        checkBases(controller: controller, top: top, purposes: consent.purposes, contacts: contacts)
         return Policy(format: format, version: version, controller: controller, timeZone: timeZone,
                       programme: programme, consent: consent, contactRequests: contacts, retention: retention,
-                      erasure: erasure, archive: archive, sourceHash: sourceHash)
+                      erasure: erasure, archive: archive, sourceHash: sourceHash, dpo: dpo, processors: processors)
     }
 
     private mutating func buildController(_ node: Node) -> Controller? {
-        guard let m = mapping(node, "controller", keys: ["name", "address", "email", "phone", "supervisory_authority"]) else { return nil }
+        guard let m = mapping(node, "controller", keys: ["name", "address", "email", "phone", "supervisory_authority", "public_body"]) else { return nil }
+        let publicBody = format >= 2 ? required(m, "public_body").flatMap { _ in bool(m, "public_body") } : bool(m, "public_body")
         guard let name = string(m, "name"), let address = string(m, "address"),
               let authority = string(m, "supervisory_authority") else { return nil }
         return Controller(name: name, address: address, email: optionalString(m, "email"),
-                          phone: optionalString(m, "phone"), supervisoryAuthority: authority)
+                          phone: optionalString(m, "phone"), supervisoryAuthority: authority, publicBody: publicBody ?? false)
     }
 
     private mutating func buildProgramme(_ node: Node) -> Programme? {
@@ -94,7 +104,7 @@ public struct PolicyParser {
     }
 
     private mutating func buildConsent(_ node: Node) -> ConsentSettings? {
-        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts"]) else { return nil }
+        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts", "minimise_refusals", "cookie_name"]) else { return nil }
         let validDays = int(m, "valid_days", min: 1)
         var purposes: [Purpose] = []
         var seen = Set<String>()
@@ -123,14 +133,18 @@ public struct PolicyParser {
             if texts["de"] == nil { report(textsNode, "missing-key", "texts need at least German ('de')") }
         }
         guard let validDays else { return nil }
-        return ConsentSettings(validDays: validDays, purposes: purposes, texts: texts)
+        var settings = ConsentSettings(validDays: validDays, purposes: purposes, texts: texts)
+        settings.minimiseRefusals = bool(m, "minimise_refusals") ?? true
+        if m["cookie_name"] != nil, let cookie = identifier(m, "cookie_name") { settings.cookieName = cookie }
+        return settings
     }
 
     private mutating func buildPurpose(_ node: Node) -> Purpose? {
-        guard let m = mapping(node, "purpose", keys: ["id", "required", "legal_basis", "title", "description", "services"]) else { return nil }
+        guard let m = mapping(node, "purpose", keys: (["id", "required", "legal_basis", "title", "description", "services"] as Set<String>).union(Self.disclosureKeys)) else { return nil }
         let id = identifier(m, "id")
         let required = bool(m, "required") ?? false
-        let basis = string(m, "legal_basis")
+        let basis = legalBasis(m, owner: node)
+        let disclosure = buildDisclosure(m)
         let title = localized(m, "title")
         let description = localized(m, "description")
         var services: [Service] = []
@@ -145,16 +159,23 @@ public struct PolicyParser {
             }
         }
         if required && !services.isEmpty { report(node, "required-with-services", "a required purpose cannot hold third-party services") }
+        if let basis, let basisNode = m["legal_basis"] {
+            checkPurposeBasis(basis, required: required, services: services, node: basisNode)
+        }
         guard let id, let basis, let title, let description else { return nil }
-        return Purpose(id: id, required: required, legalBasis: basis, title: title, description: description, services: services)
+        return Purpose(id: id, required: required, basis: basis, disclosure: disclosure, title: title, description: description, services: services)
     }
 
     private mutating func buildContacts(_ node: Node) -> ContactRequestSettings? {
-        guard let m = mapping(node, "contact_requests", keys: ["purpose", "legal_basis", "categories", "recipients", "source"]) else { return nil }
-        let purpose = string(m, "purpose"), basis = string(m, "legal_basis"), source = string(m, "source")
-        let categories = stringList(m, "categories"), recipients = stringList(m, "recipients")
-        guard let purpose, let basis, let source, let categories, let recipients else { return nil }
-        return ContactRequestSettings(purpose: purpose, legalBasis: basis, categories: categories, recipients: recipients, source: source)
+        guard let m = mapping(node, "contact_requests", keys: (["purpose", "legal_basis", "categories", "source"] as Set<String>).union(Self.disclosureKeys)) else { return nil }
+        let purposeText = textOrLocalized(m, "purpose"), basis = legalBasis(m, owner: node), source = string(m, "source")
+        let categories = stringList(m, "categories")
+        var disclosure = buildDisclosure(m)
+        if m["recipients"] == nil { _ = required(m, "recipients") }
+        guard let purposeText, let basis, let source, let categories else { return nil }
+        if disclosure.data == nil { disclosure.data = LocalizedText(values: ["de": categories.joined(separator: ", ")]) }
+        return ContactRequestSettings(purpose: purposeText.text("de"), basis: basis, disclosure: disclosure, purposeText: purposeText,
+                                      categories: categories, recipients: disclosure.recipients.map { $0.text("de") }, source: source)
     }
 
     private mutating func buildRetention(_ node: Node, purposes: [Purpose]) -> [RetentionRule]? {
@@ -162,7 +183,7 @@ public struct PolicyParser {
         var rules: [RetentionRule] = []
         var ids = Set<String>()
         for item in list {
-            guard let m = mapping(item, "retention rule", keys: ["id", "data", "starts", "after", "action", "holds", "purposes"]) else { continue }
+            guard let m = mapping(item, "retention rule", keys: ["id", "data", "starts", "after", "action", "holds", "purposes", "reason", "applies_to"]) else { continue }
             let line = (item.mark?.line ?? 0)
             guard m["data"] != nil else {
                 report(item, "missing-data-kind", "retention rule has no 'data' (one of \(DataKind.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -196,8 +217,17 @@ public struct PolicyParser {
             }
             if let id, !ids.insert(id).inserted { report(m["id"]!, "duplicate-id", "retention rule '\(id)' is defined twice") }
             checkRetentionRule(m, data: data, starts: starts, action: action)
+            let reason = retentionReason(m, rule: item)
+            var scope = RetentionScope.all
+            if m["applies_to"] != nil, let s = enumValue(m, "applies_to", RetentionScope.self) {
+                scope = s
+                if s == .refusals, let data, data != .consentRecords {
+                    report(m["applies_to"]!, "bad-scope", "only consent_records can be selected as refusals; remove applies_to")
+                }
+            }
             guard let id, let data, let starts, let after, let action else { continue }
-            rules.append(RetentionRule(id: id, data: data, starts: starts, after: after, action: action, holds: holds, line: line))
+            rules.append(RetentionRule(id: id, data: data, starts: starts, after: after, action: action, holds: holds, line: line,
+                                       reason: reason, appliesTo: scope))
         }
         checkCoverage(rules, node: node)
         return rules
