@@ -33,8 +33,6 @@ extension PolicyParser {
         var d = Disclosure()
         if let node = m["recipients"], let list = sequence(node, "recipients") {
             d.recipients = list.compactMap { localizedValue($0, "recipients") }
-        } else if format >= 2, m["recipients"] == nil {
-            _ = required(m, "recipients")
         }
         if let node = m["third_country_transfers"], let list = sequence(node, "third_country_transfers") {
             for item in list {
@@ -55,9 +53,6 @@ extension PolicyParser {
         d.data = m["data"] != nil ? textOrLocalized(m, "data") : nil
         d.subjects = m["subjects"] != nil ? textOrLocalized(m, "subjects") : nil
         d.provision = m["provision"] != nil ? textOrLocalized(m, "provision") : nil
-        if format >= 2 {
-            for key in ["data", "subjects", "provision"] where m[key] == nil { _ = required(m, key) }
-        }
         return d
     }
 

@@ -77,7 +77,7 @@
       error_config: 'Die Cookie-Einstellungen konnten nicht geladen werden. Externe Inhalte bleiben deaktiviert.',
       placeholder_text: 'Hier wird ein Inhalt von {service} eingebunden. Wenn Sie ihn laden, werden Daten (u. a. Ihre IP-Adresse) an {provider} übertragen, auch in Drittländer.',
       placeholder_button: '{service} erlauben und laden',
-      placeholder_note: 'Ihre Zustimmung wird gespeichert; Sie können sie jederzeit in den Cookie-Einstellungen widerrufen.',
+      placeholder_note: 'Ihre Einwilligung wird gespeichert; Sie können sie jederzeit in den Cookie-Einstellungen widerrufen.',
       placeholder_title: 'Externer Inhalt: {service}',
       new_tab: '(öffnet in neuem Tab)',
     },
@@ -427,7 +427,7 @@
   function ensureDialog() {
     if (dialog) return dialog;
     dialog = h('dialog', {
-      id: 'privacy-consent-dialog', class: 'pc-dialog', role: 'dialog', 'aria-modal': 'true',
+      id: 'privacy-consent-dialog', class: 'pc-dialog', 'aria-modal': 'true',
       'aria-labelledby': 'pc-title', 'aria-describedby': 'pc-desc',
     });
     dialog.addEventListener('keydown', trapTab);
@@ -445,8 +445,19 @@
     });
     dialog.addEventListener('click', onDialogClick);
     dialog.addEventListener('change', onDialogChange);
-    document.body.append(dialog);
+    // The dialog and the status messages live in a named region landmark of their own, so that
+    // no content of the banner sits outside landmarks on whatever page embeds it.
+    landmark().append(dialog);
     return dialog;
+  }
+
+  let host = null;
+  function landmark() {
+    if (!host) {
+      host = h('section', { class: 'pc-host', 'aria-label': t('settings_title') });
+      document.body.append(host);
+    }
+    return host;
   }
 
   function focusables(root) {
@@ -521,6 +532,7 @@
   }
 
   function render() {
+    if (host) host.setAttribute('aria-label', t('settings_title'));
     dialog.lang = lang;
     dialog.className = 'pc-dialog ' + (layer === 'settings' ? 'pc-settings' : 'pc-first');
     dialog.replaceChildren(layer === 'settings' ? renderSettings() : renderFirst());
@@ -718,7 +730,7 @@
   function announce(message) {
     if (!toast) {
       toast = h('div', { class: 'pc-toast', role: 'status', 'aria-live': 'polite' });
-      document.body.append(toast);
+      landmark().append(toast);
     }
     toast.lang = lang;
     toast.textContent = message;
