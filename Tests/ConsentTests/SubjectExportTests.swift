@@ -85,6 +85,9 @@ struct SubjectExportTests {
         #expect(info.storagePeriod.last?.contains("privacy_consent_id") == true)
         #expect(info.purposes.allSatisfy { $0.rights.contains("access") })
         #expect(export.controller.dpo?.email.isEmpty == false)
+        // One basis per purpose, the same as the notice's: the consent record is not (c) here.
+        #expect(info.purposes.map(\.legalBasis).allSatisfy { !$0.contains("6(1)(c)") })
+        #expect(info.purposes.first { $0.purpose.contains("(contact_requests)") }?.rights.contains("portability") == false)
         #expect(info.storagePeriod.allSatisfy { !$0.isEmpty })
         #expect(info.rights.count >= 6)
         #expect(info.rights.contains { $0.contains("Art. 17") })
