@@ -89,6 +89,14 @@ def test_the_page_links_the_generated_notice(driver, server_open):
     assert "Ihre Rechte" not in driver.find_element(By.ID, "datenschutz").text
 
 
+@pytest.mark.parametrize("lang,path", [("de", "/datenschutz"), ("en", "/privacy")])
+def test_the_banner_links_the_notice_in_its_language(driver, server_open, lang, path):
+    load(driver, server_open, "/" if lang == "de" else "/?lang=en")
+    d = wait_dialog(driver, "first")
+    link = d.find_element(By.CSS_SELECTOR, "a.pc-privacy-link")
+    assert link.get_attribute("href").endswith(path)
+
+
 def contacts(server) -> list[dict]:
     out = subprocess.run([PRIVACYCTL, "contacts", "list", "--json", "--database", str(server.database),
                           "--key-dir", str(server.keys), "--policy", server.policy],

@@ -49,6 +49,8 @@
   const API_BASE = (data.api || (script && script.src ? new URL(script.src, location.href).origin : location.origin)).replace(/\/+$/, '');
   const COOKIE = data.cookie || 'privacy_consent_id';
   const PRIVACY_URL = data.privacyUrl || '#datenschutz';
+  /** Optional: the notice in English (data-privacy-url-en), used while the banner speaks English. */
+  const PRIVACY_URL_EN = data.privacyUrlEn || '';
   const STYLE_NONCE = data.nonce || (script && script.nonce) || '';
 
   /** Texts the engine does not deliver (the banner's own labels). */
@@ -552,7 +554,8 @@
   }
 
   function privacyLink() {
-    return h('a', { href: PRIVACY_URL, class: 'pc-privacy-link', 'data-pc-privacy': '' }, text('privacy_link'));
+    const href = lang === 'en' && PRIVACY_URL_EN ? PRIVACY_URL_EN : PRIVACY_URL;
+    return h('a', { href, class: 'pc-privacy-link', 'data-pc-privacy': '' }, text('privacy_link'));
   }
 
   function renderFirst() {
