@@ -78,7 +78,10 @@ public struct LegalBasis: Sendable, Equatable {
     /// The citation followed by the policy's text, as the banner and the export show it.
     public func summary(_ language: String) -> String {
         let text = self.text.text(language)
-        return text.isEmpty ? citation(language) : "\(citation(language)): \(text)"
+        if text.isEmpty { return citation(language) }
+        // A format-1 citation is its own text.
+        if text.contains("Art. 6") { return text }
+        return "\(citation(language)): \(text)"
     }
 
     /// Infers the one basis a format-1 citation names ("… Art. 6 Abs. 1 lit. f DSGVO"): every letter

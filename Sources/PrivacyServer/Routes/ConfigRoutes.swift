@@ -56,7 +56,7 @@ struct ConfigRoutes {
                 consentValidDays: policy.consent.validDays, texts: policy.consent.texts[lang] ?? [:],
                 purposes: policy.consent.purposes.map { p in
                     PurposeConfig(id: p.id, required: p.required, title: p.title.text(lang), description: p.description.text(lang),
-                                  legalBasis: p.basis.summary(lang),
+                                  legalBasis: p.basis.citation(lang),
                                   services: p.services.map { ServiceConfig(id: $0.id, title: $0.title.text(lang), provider: $0.provider, privacyURL: $0.privacyURL) })
                 },
                 controller: ControllerConfig(name: policy.controller.name, address: policy.controller.address),
