@@ -28,7 +28,7 @@ struct PolicyDocumentsTests {
             policy.controller.name, policy.controller.address,                            // 13(1)(a)
             try #require(policy.dpo).email, try #require(policy.dpo).name,                // 13(1)(b)
             de ? "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 16 ThürDSG" : "Art. 6(1)(e) GDPR with § 16 ThürDSG",  // 13(1)(c)
-            "§ 171e BauGB", "§ 25 Abs. 2 Nr. 2 TDDDG",
+            "§ 171e BauGB", de ? "§ 25 Abs. 2 Nr. 2 TDDDG" : "§ 25(2) no. 2 TDDDG",
             de ? "Art. 6 Abs. 1 lit. a DSGVO" : "Art. 6(1)(a) GDPR",
             "Google Ireland Limited", "DAA Deutsche Angestellten-Akademie GmbH",            // 13(1)(e), Art. 28
             "USA (Google LLC)", "2023/1795",                                               // 13(1)(f)

@@ -45,6 +45,8 @@ public struct LegalBasis: Sendable, Equatable {
     /// For (c) the law that obliges, for (e) the law that assigns the task; may name further norms
     /// (e.g. § 25(2) TDDDG for storing the consent cookie).
     public var law: String?
+    /// The law per language, when the policy gives it as `{de, en}` (`law` is then the German text).
+    public var lawText: LocalizedText? = nil
     /// For (f): the legitimate interest pursued (Art. 13(1)(d)).
     public var interest: LocalizedText?
     /// How the notice states the basis, per language.
@@ -71,7 +73,7 @@ public struct LegalBasis: Sendable, Equatable {
     /// The citation, e.g. "Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 16 ThürDSG" / "Art. 6(1)(e) GDPR with § 16 ThürDSG".
     public func citation(_ language: String) -> String {
         let article = language == "de" ? "Art. 6 Abs. 1 lit. \(code.letter) DSGVO" : "Art. 6(1)(\(code.letter)) GDPR"
-        guard let law, !law.isEmpty else { return article }
+        guard let law = lawText?.text(language) ?? law, !law.isEmpty else { return article }
         return article + (language == "de" ? " i. V. m. " : " with ") + law
     }
 

@@ -85,10 +85,13 @@ extension PolicyParser {
         }
         guard let b = mapping(node, "legal_basis", keys: ["basis", "law", "interest", "text"]) else { return nil }
         guard let code = enumValue(b, "basis", LegalBasisCode.self) else { return nil }
-        let law = b["law"] != nil ? string(b, "law") : nil
+        let lawText = b["law"] != nil ? textOrLocalized(b, "law") : nil
+        let law = lawText?.text("de")
         let interest = b["interest"] != nil ? textOrLocalized(b, "interest") : nil
         let text = b["text"] != nil || format >= 2 ? textOrLocalized(b, "text") : nil
-        return checkedBasis(LegalBasis(code: code, law: law, interest: interest, text: text ?? LocalizedText(values: [:])), node: node)
+        var basis = LegalBasis(code: code, law: law, interest: interest, text: text ?? LocalizedText(values: [:]))
+        basis.lawText = lawText
+        return checkedBasis(basis, node: node)
     }
 
     mutating func retentionReason(_ m: [String: Node], rule: Node) -> LocalizedText? {
