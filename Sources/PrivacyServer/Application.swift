@@ -47,6 +47,7 @@ func buildRouter(engine: Engine, configuration: ServerConfiguration) -> Router<P
     ConsentRoutes(engine: engine, clientAddress: clientAddress).register(on: router)
     ContactRoutes(engine: engine).register(on: router)
     ReceiptRoutes(engine: engine).register(on: router)
+    PrivacyNoticeRoutes(engine: engine).register(on: router)
     return router
 }
 
@@ -64,6 +65,8 @@ public enum PublicRoutes {
         ("GET", "/consent.js"),
         ("GET", "/site.js"),
         ("GET", "/site.css"),
+        ("GET", "/datenschutz"),
+        ("GET", "/privacy"),
     ]
 
     static var table: [(pattern: [Substring], methods: [HTTPRequest.Method])] {

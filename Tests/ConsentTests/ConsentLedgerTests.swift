@@ -225,8 +225,10 @@ struct ConsentLedgerTests {
         let history = try await box.ledger(at: "2024-03-01T12:00:00+01:00").history(try #require(ConsentID(state.consentID)))
         #expect(history.first?.gpc == gpc)
         #expect(history.first?.gpcConflict == conflict)
-        #expect(history.first?.ipPrefix == "203.0.113.0")
-        #expect(history.first?.userAgent == "Firefox")
+        // A choice that grants nothing optional is a refusal: kept without IP prefix and user agent.
+        let refusal = method != .acceptAll
+        #expect(history.first?.ipPrefix == (refusal ? nil : "203.0.113.0"))
+        #expect(history.first?.userAgent == (refusal ? nil : "Firefox"))
     }
 
     @Test("the chain verifies over many entries and names its length")

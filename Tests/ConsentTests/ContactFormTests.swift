@@ -66,6 +66,26 @@ struct ContactFormTests {
         (valid.with("consent id with a slash") { $0.consentID = "abcdef01/23456789" }, "consent_id"),
     ]
 
+    @Test("contract v1.1: an e-mail address or a phone number, at least one; neither names email", arguments: [
+        (valid.with("phone only") { $0.email = nil; $0.phone = "+49 3605 123456" }, true),
+        (valid.with("empty e-mail and a phone") { $0.email = " "; $0.phone = "03605 123456" }, true),
+        (valid.with("e-mail only") { $0.phone = nil }, true),
+        (valid.with("neither") { $0.email = nil; $0.phone = nil }, false),
+        (valid.with("both blank") { $0.email = ""; $0.phone = "  " }, false),
+    ])
+    func emailOrPhone(_ fields: Fields, accepted: Bool) throws {
+        if accepted {
+            let form = try fields.make()
+            #expect(form.email != nil || form.phone != nil)
+        } else {
+            guard case .invalid(let field, _)? = Self.refusal(fields) else {
+                Issue.record("expected a refusal naming email, got \(String(describing: Self.refusal(fields)))")
+                return
+            }
+            #expect(field == "email")
+        }
+    }
+
     @Test("a field that breaks a rule is refused with its name", arguments: refusals)
     func refused(_ fields: Fields, field: String) {
         guard case .invalid(let f, let message)? = Self.refusal(fields) else {

@@ -17,7 +17,8 @@ struct ObjectionTests {
             ConsentChoice(policyVersion: box.policy.version, purposes: [:], method: .acceptAll, pageURL: Self.page, language: "de"),
             provenance: Provenance(ipPrefix: "192.0.2.0", userAgent: Self.userAgent, globalPrivacyControl: false))
         let id = try #require(ConsentID(state.consentID))
-        let bob = try await box.record(.rejectAll, at: "2024-06-01T11:00:00+02:00",
+        // Bob grants (a refusal would be stored without a user agent anyway: issue 15's minimisation).
+        let bob = try await box.record(.acceptAll, at: "2024-06-01T11:00:00+02:00",
                                        provenance: Provenance(ipPrefix: "203.0.113.0", userAgent: "Bob-UA/1", globalPrivacyControl: false))
         let ref = try await box.submit(name: "Olga Objekt", email: "olga@example.org", message: "Nachricht von Olga zum Widerspruch", consentID: id.rawValue)
         let r = try await box.open(.objection, .email("olga@example.org"), at: "2024-06-20T10:00:00+02:00")
@@ -66,7 +67,8 @@ struct ObjectionTests {
         _ = try await Objection(store: box.store, archive: box.archive(), clock: clock("2024-06-21T10:00:00+02:00"), actor: "test")
             .object(.email("l@example.org"), requestID: r.id, subjectHash: r.subject)
         let later = "Mozilla/5.0 (after the objection 4471)"
-        _ = try await box.record(.rejectAll, id: id, at: "2024-07-01T10:00:00+02:00",
+        // A grant: a refusal would be stored without a user agent anyway (issue 15's minimisation).
+        _ = try await box.record(.acceptAll, id: id, at: "2024-07-01T10:00:00+02:00",
                                  provenance: Provenance(ipPrefix: "192.0.2.0", userAgent: later, globalPrivacyControl: false))
         #expect(try await box.ledger(at: "2024-07-01T10:00:00+02:00").history(id).last?.userAgent == later)
         _ = try await box.retention(at: "2024-07-02T10:00:00+02:00").run(dryRun: true)
@@ -74,7 +76,7 @@ struct ObjectionTests {
         let report = try await box.retention(at: "2024-07-02T10:00:00+02:00").run(dryRun: false)
         #expect(report.walTruncated)
         let history = try await box.ledger(at: "2024-07-02T10:00:00+02:00").history(id)
-        #expect(history.map(\.method) == ["accept_all", "reject_all"])
+        #expect(history.map(\.method) == ["accept_all", "accept_all"])
         #expect(history.allSatisfy { $0.userAgent == nil && $0.ipPrefix == nil })
         #expect(box.filesContaining(later) == [])
         #expect(try await box.ledgerReport().ok)

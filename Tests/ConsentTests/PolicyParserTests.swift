@@ -21,7 +21,7 @@ struct PolicyParserTests {
     @Test("the shipped policy is accepted with the values the contract names")
     func shipped() throws {
         let policy = try Fixtures.shippedPolicy()
-        #expect(policy.format == 1)
+        #expect(policy.format == 2)
         #expect(policy.version == "2024-03-01")
         #expect(policy.timeZone.identifier == "Europe/Berlin")
         #expect(policy.programme.endDate == DateComponents(year: 2024, month: 12, day: 31))
@@ -36,7 +36,7 @@ struct PolicyParserTests {
         #expect(policy.consent.texts["de"]?["accept_all"] == "Alle akzeptieren")
         #expect(policy.consent.texts["en"]?["reject_all"] == "Necessary only")
         #expect(policy.retention.map(\.id) == ["contacts-at-programme-end", "contacts-max-age", "consent-proof-after-withdrawal",
-                                               "consent-proof-after-expiry", "audit-entries"])
+                                               "consent-proof-after-expiry", "refusals-when-expired", "audit-entries"])
         for kind in DataKind.allCases { #expect(policy.retention.contains { $0.data == kind }, "\(kind)") }
         let first = try #require(policy.retention.first)
         #expect(first.starts == .programmeEnd && first.after == ISODuration("P0D") && first.action == .delete)
@@ -82,8 +82,8 @@ struct PolicyParserTests {
         .init(name: "bad duration", old: "after: P6M", new: "after: P6X", rule: "bad-duration", markers: ["after: P6X"]),
         .init(name: "duration without P", old: "after: P6M", new: "after: 6M", rule: "bad-duration", markers: ["after: 6M"]),
         .init(name: "unknown purpose in a retention rule",
-              old: "    holds: [legal_hold]\n  - id: consent-proof-after-expiry",
-              new: "    holds: [legal_hold]\n    purposes: [external_media, marketing]\n  - id: consent-proof-after-expiry",
+              old: "  - id: consent-proof-after-expiry\n",
+              new: "  - id: consent-proof-after-expiry\n    purposes: [external_media, marketing]\n",
               rule: "unknown-purpose", markers: ["purposes: [external_media, marketing]"]),
         .init(name: "retention rule without data", old: "  - id: contacts-max-age\n    data: contact_requests\n",
               new: "  - id: contacts-max-age\n", rule: "missing-data-kind", markers: ["- id: contacts-max-age"]),
@@ -94,15 +94,17 @@ struct PolicyParserTests {
         .init(name: "bad time zone", old: "time_zone: Europe/Berlin", new: "time_zone: Europe/Leinefelde",
               rule: "bad-time-zone", markers: ["time_zone: Europe/Leinefelde"]),
         .init(name: "no rule for audit entries",
-              old: "  - id: audit-entries\n    data: audit_entries\n    starts: received\n    after: P6Y\n    action: delete\n", new: "",
+              old: "  - id: audit-entries\n    data: audit_entries\n    starts: received\n    after: P6Y\n    action: delete\n"
+                + "    reason:\n      de: \"Nachweis der Rechenschaftspflicht (Art. 5 Abs. 2 DSGVO); das Protokoll enthält keine personenbezogenen Daten.\"\n"
+                + "      en: \"Accountability (Art. 5(2) GDPR); the log holds no personal data.\"\n", new: "",
               rule: "missing-rule", markers: ["retention:", "- id: contacts-at-programme-end"]),
         .init(name: "YAML syntax error", old: "  end_date: 2024-12-31", new: "  end_date: 2024-12-31: oops",
               rule: "yaml-syntax", markers: ["2024-12-31: oops"]),
-        .init(name: "unsupported format", old: "format: 1", new: "format: 2", rule: "unsupported-format", markers: ["format: 2"]),
+        .init(name: "unsupported format", old: "format: 2", new: "format: 3", rule: "unsupported-format", markers: ["format: 3"]),
         .init(name: "valid_days not a number", old: "valid_days: 365", new: "valid_days: many", rule: "bad-number", markers: ["valid_days: many"]),
         .init(name: "valid_days zero", old: "valid_days: 365", new: "valid_days: 0", rule: "bad-number", markers: ["valid_days: 0"]),
-        .init(name: "unknown hold", old: "    holds: [legal_hold]\n  - id: consent-proof-after-expiry",
-              new: "    holds: [court_order]\n  - id: consent-proof-after-expiry", rule: "unknown-hold", markers: ["holds: [court_order]"]),
+        .init(name: "unknown hold", old: "    holds: [legal_hold]\n    reason:\n      de: \"Eine Ablehnung",
+              new: "    holds: [court_order]\n    reason:\n      de: \"Eine Ablehnung", rule: "unknown-hold", markers: ["holds: [court_order]"]),
         .init(name: "audit entries cannot start at withdrawal", old: "    data: audit_entries\n    starts: received",
               new: "    data: audit_entries\n    starts: withdrawn", rule: "bad-event", markers: ["data: audit_entries\n    starts: withdrawn"]),
         .init(name: "audit entries cannot be anonymised",
@@ -113,12 +115,12 @@ struct PolicyParserTests {
         .init(name: "duplicate service id", old: "        - id: google_maps", new: "        - id: youtube",
               rule: "duplicate-id", markers: ["- id: external_media"]),
         .init(name: "duplicate rule id", old: "  - id: contacts-max-age", new: "  - id: contacts-at-programme-end",
-              rule: "duplicate-id", markers: ["holds: [open_request, legal_hold]\n  - id: contacts-at-programme-end"]),
+              rule: "duplicate-id", markers: ["ends with the programme.\"\n  - id: contacts-at-programme-end"]),
         .init(name: "privacy link not https", old: "privacy_url: \"https://policies.google.com/privacy\"\n  texts:",
               new: "privacy_url: \"http://policies.google.com/privacy\"\n  texts:", rule: "bad-url", markers: ["http://policies"]),
         .init(name: "required purpose with services", old: "      services: []", new: "      services: [{id: tracker, title: {de: T}, provider: P, privacy_url: \"https://x.example\"}]",
               rule: "required-with-services", markers: ["- id: necessary"]),
-        .init(name: "missing policy version", old: "policy_version: \"2024-03-01\"\n", new: "", rule: "missing-key", markers: ["format: 1"]),
+        .init(name: "missing policy version", old: "policy_version: \"2024-03-01\"\n", new: "", rule: "missing-key", markers: ["format: 2"]),
         .init(name: "bad id", old: "    - id: external_media", new: "    - id: External Media", rule: "bad-id", markers: ["id: External Media"]),
     ]
 

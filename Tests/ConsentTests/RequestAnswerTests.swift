@@ -52,7 +52,7 @@ struct RequestAnswerTests {
             "gekürzt auf 198.51.100.0", "Firefox/128 Jana",
             "a) Zwecke und Rechtsgrundlagen", "b) Kategorien der Daten", "c) Empfänger", "d) Speicherdauer", "e) Ihre Rechte",
             "f) Beschwerderecht", "g) Herkunft der Daten", "h) Automatisierte Entscheidungen", "TLfDI",
-            "Stadtteilmanagement Südstadt (DAA), zuständige Mitarbeitende", "6 Monate nach Eingang",
+            "Stadtteilbüro Südstadt der DAA (Auftragsverarbeiter), zuständige Mitarbeitende", "6 Monate nach Eingang",
             "31. Januar 2025", "28. Februar 2025", "\"privacy-engine-export/1\"",
         ] {
             #expect(text.contains(needle), "the letter lacks \(needle)")
@@ -106,7 +106,7 @@ struct RequestAnswerTests {
         let text = flat(letter.text())
         #expect(text.contains("Am 4. Februar 2025 um 11:15 Uhr haben wir Ihre Daten gelöscht: 1 Kontaktanfragen und 2 Einträge"))
         #expect(text.contains("Art. 19"))
-        #expect(text.contains("Stadtteilmanagement Südstadt (DAA), zuständige Mitarbeitende"))
+        #expect(text.contains("Stadtteilbüro Südstadt der DAA (Auftragsverarbeiter), zuständige Mitarbeitende"))
         #expect(!text.contains("a) Zwecke"))
     }
 

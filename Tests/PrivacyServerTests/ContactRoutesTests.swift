@@ -67,6 +67,26 @@ struct ContactRoutesTests {
         #expect(try await fixture.contactCount() == 0)
     }
 
+    @Test("contract v1.1: a phone number instead of an e-mail address is enough; neither is 422 naming email")
+    func emailOrPhone() async throws {
+        let fixture = try ServerFixture()
+        let phoneOnly = #"{"name":"A","phone":"+49 3605 123456","message":"m","privacy_notice_accepted":true}"#
+        let neither = #"{"name":"A","message":"m","callback_time":"vormittags","privacy_notice_accepted":true}"#
+        let reference = try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/v1/contact-requests", method: .post, headers: jsonHeaders, body: ByteBuffer(json: neither)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(errorFields(response)?["email"] != nil)
+            }
+            return try await client.execute(uri: "/v1/contact-requests", method: .post, headers: jsonHeaders, body: ByteBuffer(json: phoneOnly)) { response in
+                #expect(response.status == .created)
+                return json(response)["reference"] as? String ?? ""
+            }
+        }
+        let opened = try await fixture.archive.show(reference)
+        #expect(opened.email == nil && opened.phone == "+49 3605 123456")
+        #expect(try await fixture.contactCount() == 1)
+    }
+
     @Test("names in any script are stored exactly", arguments: ["👩‍👩‍👧 Familie", "مرحبا بكم", "山田太郎", "Zoë Ångström-Łukasz", "e\u{301}tienne"])
     func unicodeNames(name: String) async throws {
         let fixture = try ServerFixture()

@@ -49,7 +49,7 @@ struct AuditAndPolicyTests {
         ("    after: P6M", "    after: six months", "bad-duration"),
         ("time_zone: Europe/Berlin", "time_zone: Europe/Leinefelde", "bad-time-zone"),
         ("    data: contact_requests\n    starts: received", "    starts: received", "missing-data-kind"),
-        ("format: 1", "format: 1\ncolour: blue", "unknown-key"),
+        ("format: 2", "format: 2\ncolour: blue", "unknown-key"),
     ])
     func brokenPolicy(original: String, replacement: String, rule: String) throws {
         let cli = try CLIFixture(initialise: false)

@@ -21,7 +21,10 @@ struct ExportCommandTests {
         #expect(export["format"] as? String == "privacy-engine-export/1")
         #expect((export["subject"] as? [String: String])?["email"] == "erika@example.org")
         let controller = try #require(export["controller"] as? [String: Any])
-        #expect((controller["address"] as? String)?.contains("Käthe-Kollwitz-Straße 20") == true)
+        #expect((controller["address"] as? String)?.contains("Leinefelde-Worbis") == true)
+        // The office that runs the programme on the town's behalf is named as processor.
+        #expect((controller["processors"] as? [String])?.contains { $0.contains("Käthe-Kollwitz-Straße 20") } == true)
+        #expect((controller["dpo"] as? [String: Any])?["email"] as? String != nil)
         let info = try #require(export["information"] as? [String: Any])
         for key in ["purposes", "categories_of_data", "recipients", "storage_period", "rights"] {
             #expect(((info[key] as? [Any])?.count ?? 0) > 0, "\(key) is empty")

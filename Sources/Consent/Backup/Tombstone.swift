@@ -18,16 +18,27 @@ public struct PurgedRule: Codable, Sendable, Equatable {
     /// `9223372036854775807` (Int64.max) means every record (a rule counted from the programme's end).
     public var cutoffMs: Int64
     public var holds: [String]
+    /// `refusals` for a rule that selects only consent histories that never granted anything
+    /// optional; absent for a rule over every record.
+    public var appliesTo: String? = nil
+    /// With `applies_to: refusals`: the optional purposes of the policy the purge ran under (what
+    /// "granted something optional" meant then).
+    public var optionalPurposes: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case rule, data, action, starts, after, holds, cutoffMs = "cutoff_ms"
+        case appliesTo = "applies_to", optionalPurposes = "optional_purposes"
     }
 }
 
 extension PurgedRule {
-    init(_ rule: RetentionRule, cutoff: Int64) {
+    init(_ rule: RetentionRule, cutoff: Int64, policy: Policy) {
         self.init(rule: rule.id, data: rule.data.rawValue, action: rule.action.rawValue, starts: rule.starts.rawValue,
                   after: rule.after.text, cutoffMs: cutoff, holds: rule.holds.map(\.rawValue))
+        if rule.appliesTo != .all {
+            appliesTo = rule.appliesTo.rawValue
+            optionalPurposes = RetentionSelection.optionalPurposes(policy)
+        }
     }
 }
 

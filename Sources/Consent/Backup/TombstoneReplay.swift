@@ -29,17 +29,25 @@ extension PurgedRule {
               let starts = RetentionEvent(rawValue: starts), let after = ISODuration(after) else {
             throw ConsentError.integrity("a purge tombstone names an unknown rule form (\(rule)); this build cannot re-apply it")
         }
-        return RetentionRule(id: rule, data: data, starts: starts, after: after, action: action,
-                             holds: holds.compactMap(HoldKind.init(rawValue:)), line: 0)
+        var rebuilt = RetentionRule(id: rule, data: data, starts: starts, after: after, action: action,
+                                    holds: holds.compactMap(HoldKind.init(rawValue:)), line: 0)
+        if let appliesTo {
+            guard let scope = RetentionScope(rawValue: appliesTo) else {
+                throw ConsentError.integrity("a purge tombstone names an unknown rule scope (\(appliesTo)); this build cannot re-apply it")
+            }
+            rebuilt.appliesTo = scope
+        }
+        return rebuilt
     }
 }
 
 extension RetentionSelection {
     /// The selection a purge made, with its recorded cut-off, stamped with the purge's instant.
-    init(replaying rule: RetentionRule, cutoff: Int64, at: Int64) {
+    init(replaying rule: RetentionRule, cutoff: Int64, at: Int64, optionalPurposes: [String]) {
         self.rule = rule
         self.cutoff = cutoff
         self.now = at
+        self.grants = Self.grantsSQL(optionalPurposes: optionalPurposes)
     }
 }
 
@@ -103,7 +111,8 @@ struct TombstoneReplay {
 
     private func purge(_ t: Tombstone, _ db: Database, into result: inout ReappliedTombstone) throws {
         for purged in t.rules ?? [] {
-            let selection = RetentionSelection(replaying: try purged.retentionRule(), cutoff: purged.cutoffMs, at: t.atMs)
+            let selection = RetentionSelection(replaying: try purged.retentionRule(), cutoff: purged.cutoffMs, at: t.atMs,
+                                               optionalPurposes: purged.optionalPurposes ?? [])
             while true {
                 let n = try selection.apply(db, limit: 2000)
                 if n == 0 { break }

@@ -34,7 +34,7 @@ public struct ContactArchive: Sendable {
     public func find(email: String) async throws -> [ContactRequestView] {
         let wanted = BlindIndex.normalise(email)
         return try await rows(whereColumn: "email_index", in: index.lookupValues(forEmail: email).map { Data($0) }).map(open)
-            .filter { BlindIndex.normalise($0.email) == wanted }
+            .filter { $0.email.map(BlindIndex.normalise) == wanted }
     }
 
     /// The requests sent with this consent id.
@@ -68,7 +68,7 @@ public struct ContactArchive: Sendable {
     public func findOpened(email: String) async throws -> OpenedRequests {
         let wanted = BlindIndex.normalise(email)
         var opened = openEach(try await rows(whereColumn: "email_index", in: index.lookupValues(forEmail: email).map { Data($0) }))
-        opened.requests = opened.requests.filter { BlindIndex.normalise($0.email) == wanted }
+        opened.requests = opened.requests.filter { $0.email.map(BlindIndex.normalise) == wanted }
         return opened
     }
 

@@ -2,7 +2,8 @@
 /// what passes here is trusted inside.
 public struct ContactForm: Sendable, Codable, Equatable {
     public var name: String
-    public var email: String
+    /// The e-mail address; optional since contract v1.1 when a phone number is given.
+    public var email: String?
     public var phone: String?
     public var message: String
     public var callbackTime: String?
@@ -40,13 +41,17 @@ public struct ContactForm: Sendable, Codable, Equatable {
             return trimmed
         }
         let name = text(name, "name", max: Self.limits.name, required: true)
-        let email = text(email, "email", max: Self.limits.email, required: true)
+        // Contract v1.1: an e-mail address *or* a phone number (the form asks for a callback time).
+        let email = text(email, "email", max: Self.limits.email, required: false)
         if let email, !Self.looksLikeEmail(email) {
             problems["email"] = "is not an e-mail address (expected name@example.org)"
         }
         let phone = text(phone, "phone", max: Self.limits.phone, required: false)
         if let phone, !phone.unicodeScalars.allSatisfy({ "0123456789 +()/-.".unicodeScalars.contains($0) }) {
             problems["phone"] = "may hold only digits, spaces and + ( ) / - ."
+        }
+        if email == nil, phone == nil, problems["email"] == nil, problems["phone"] == nil {
+            problems["email"] = "is required unless a phone number is given"
         }
         let message = text(message, "message", max: Self.limits.message, required: true, multiline: true)
         let callback = text(callbackTime, "callback_time", max: Self.limits.callbackTime, required: false)
@@ -59,7 +64,7 @@ public struct ContactForm: Sendable, Codable, Equatable {
             throw .invalidFields(problems)
         }
         self.name = name!
-        self.email = email!
+        self.email = email
         self.phone = phone
         self.message = message!
         self.callbackTime = callback

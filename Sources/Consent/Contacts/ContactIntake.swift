@@ -45,7 +45,8 @@ public struct ContactIntake: Sendable {
         let row = ContactRequestRow(
             reference: reference.rawValue, receivedAt: Timestamp.millis(now), policyVersion: policy.version,
             keyID: sealer.publicKey.id.hex, sealed: Data(box.bytes),
-            emailIndex: Data(index.value(forEmail: form.email)),
+            // Without an address the column holds a keyed value of the reference: it matches no search.
+            emailIndex: Data(index.contactIndex(email: form.email, reference: reference.rawValue)),
             consentIndex: form.consentID.map { Data(index.value(for: "consent:" + $0)) })
         if let writer {
             try await writer.submit { db in try row.insert(db) }

@@ -43,7 +43,7 @@ public struct ContactReindex: Sendable {
             let byReference = Dictionary(uniqueKeysWithValues: rows.map { ($0.reference, $0) })
             for view in opened.requests {
                 guard let row = byReference[view.reference] else { continue }
-                let value = Data(archive.index.value(forEmail: view.email))
+                let value = Data(archive.index.contactIndex(email: view.email, reference: view.reference))
                 if value != row.emailIndex { changes.append((view.reference, row.emailIndex, value)) }
             }
             if !changes.isEmpty {

@@ -38,7 +38,7 @@ public struct ContactRequestView: Sendable, Codable, Equatable {
     public var receivedAt: String
     public var policyVersion: String
     public var name: String
-    public var email: String
+    public var email: String?
     public var phone: String?
     public var message: String
     public var callbackTime: String?

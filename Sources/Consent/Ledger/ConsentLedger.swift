@@ -85,11 +85,15 @@ public struct ConsentLedger: Sendable {
                        pageURL: String?, language: String?) -> LedgerEntry {
         let now = clock.now()
         let expires = calendar.date(byAdding: .day, value: policy.consent.validDays, to: now) ?? now
+        // A refusal needs no proof (Art. 7(1) is about consent): by default it is kept without the
+        // IP prefix and user agent (Art. 5(1)(c)).
+        let minimise = policy.consent.minimiseRefusals && !grantsOptional(purposes: purposes, services: services)
         return LedgerEntry(
             seq: 0, consentID: id.rawValue, recordedAt: Timestamp.millis(now), expiresAt: Timestamp.millis(expires),
             policyVersion: policy.version, method: method.rawValue, source: source.rawValue,
             purposes: LedgerEntry.encodeChoices(purposes), services: LedgerEntry.encodeChoices(services),
-            pageURL: pageURL, language: language, ipPrefix: provenance.ipPrefix, userAgent: provenance.userAgent,
+            pageURL: pageURL, language: language, ipPrefix: minimise ? nil : provenance.ipPrefix,
+            userAgent: minimise ? nil : provenance.userAgent,
             gpc: provenance.globalPrivacyControl,
             // GPC asks not to share or sell; any optional purpose or service granted against it
             // (accept_all, or a selection) is recorded as asked, and flagged.

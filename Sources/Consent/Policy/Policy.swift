@@ -31,6 +31,10 @@ public struct Policy: Sendable {
         }
         return "consent-ledger"
     }
+    /// The data protection officer (Art. 13(1)(b)); required from format 2 on.
+    public var dpo: DataProtectionOfficer? = nil
+    /// Processors acting on the controller's behalf (Art. 28), named in the notice and the record.
+    public var processors: [Processor] = []
 
     /// Calendar arithmetic (durations, days, programme end) happens in the policy's time zone.
     public var calendar: Calendar {
@@ -72,6 +76,9 @@ public struct Controller: Sendable {
     public var email: String?
     public var phone: String?
     public var supervisoryAuthority: String
+    /// A public body (Behörde/öffentliche Stelle) may not rest the performance of its tasks on
+    /// Art. 6(1)(f) (Art. 6(1) subpara. 2); `policy check` refuses that combination.
+    public var publicBody: Bool = false
 }
 
 public struct Programme: Sendable {
@@ -84,7 +91,11 @@ public struct Programme: Sendable {
 public struct Purpose: Sendable {
     public var id: String
     public var required: Bool
-    public var legalBasis: String
+    /// Exactly one lawful basis (Art. 6(1)); the rights shown for the purpose follow from it.
+    public var basis: LegalBasis
+    public var disclosure: Disclosure = Disclosure()
+    /// The basis as one German line (banner, texts hash).
+    public var legalBasis: String { basis.summary("de") }
     public var title: LocalizedText
     public var description: LocalizedText
     public var services: [Service]
@@ -104,6 +115,11 @@ public struct ConsentSettings: Sendable {
     public var texts: [String: [String: String]]
     /// The banner script's own strings per language code (`consent.banner_strings`); see ``BannerStrings``.
     public var bannerStrings: [String: [String: String]] = [:]
+    /// A refusal needs no proof (Art. 7(1) concerns consent): by default refusals are recorded
+    /// without IP prefix and user agent (Art. 5(1)(c)).
+    public var minimiseRefusals: Bool = true
+    /// The first-party cookie that holds the consent id (what the notice names).
+    public var cookieName: String = "privacy_consent_id"
 
     public var allServices: [(purpose: Purpose, service: Service)] {
         purposes.flatMap { p in p.services.map { (p, $0) } }
@@ -112,7 +128,12 @@ public struct ConsentSettings: Sendable {
 
 public struct ContactRequestSettings: Sendable {
     public var purpose: String
-    public var legalBasis: String
+    public var basis: LegalBasis
+    public var disclosure: Disclosure = Disclosure()
+    /// The purpose in English, when given.
+    public var purposeText: LocalizedText? = nil
+    /// The basis as one German line.
+    public var legalBasis: String { basis.summary("de") }
     public var categories: [String]
     public var recipients: [String]
     public var source: String
@@ -162,6 +183,18 @@ public struct RetentionRule: Sendable {
     public var holds: [HoldKind]
     /// The YAML line, for messages.
     public var line: Int
+    /// Why the data is kept this long (Art. 5(1)(e), 13(2)(a)); required from format 2 on.
+    public var reason: LocalizedText? = nil
+    /// Which consent records the rule governs: all, or only histories that never granted anything optional.
+    public var appliesTo: RetentionScope = .all
+}
+
+/// Which entries a consent-record rule selects.
+public enum RetentionScope: String, Sendable, CaseIterable {
+    case all
+    /// Entries of a consent id whose every entry refused all optional purposes and services
+    /// (reject_all, or a selection of nothing): proof of a refusal is not needed for long.
+    case refusals
 }
 
 public struct ErasureSettings: Sendable {

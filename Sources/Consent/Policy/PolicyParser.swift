@@ -2,29 +2,14 @@ import Foundation
 import Vault
 import Yams
 
-/// One thing wrong with a policy file: where, which rule, what.
-public struct PolicyIssue: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-    /// The rule broken, a short stable name: `unknown-key`, `missing-key`, `bad-date`, `bad-duration`,
-    /// `unknown-purpose`, `missing-data-kind`, …
-    public var rule: String
-    public var message: String
-
-    public var description: String { "\(file):\(line):\(column): error [\(rule)]: \(message)" }
-}
-
-/// The policy file could not be read or breaks rules.
-public struct PolicyError: Error, Sendable, CustomStringConvertible {
-    public var issues: [PolicyIssue]
-    public var description: String { issues.map(\.description).joined(separator: "\n") }
-}
-
 /// Reads a policy from YAML, collecting every issue (with file, line and rule) rather than stopping at the first.
 public struct PolicyParser {
     let file: String
-    private var issues: [PolicyIssue] = []
+    var issues: [PolicyIssue] = []
+    /// The file's `format`: 2 requires the legal model (DPO, one basis per purpose, reasons).
+    var format = 1
+    /// Where each basis was written, for the rules that need the controller too.
+    var basisNodes: [(code: LegalBasisCode, node: Node)] = []
 
     public init(file: String) { self.file = file }
 
@@ -59,52 +44,6 @@ public struct PolicyParser {
         return policy!
     }
 
-    private func syntaxIssue(_ error: YamlError, yaml: String) -> PolicyIssue {
-        var line = 1, column = 1
-        var message = "not valid YAML: \(error)"
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            line = mark.line; column = mark.column
-            message = "not valid YAML: \(problem)"
-        case .reader(let problem, let offset, _, _):
-            if let offset { (line, column) = Self.position(ofCharacter: offset, in: yaml) }
-            message = "not valid YAML: \(problem)"
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let key = duplicates.sorted().first ?? ""
-            line = Self.secondOccurrence(ofKey: key, in: yaml) ?? context.mark.line
-            message = "key '\(key)' appears twice in one mapping"
-            return PolicyIssue(file: file, line: line, column: column, rule: "duplicate-key", message: message)
-        default:
-            break
-        }
-        return PolicyIssue(file: file, line: line, column: column, rule: "yaml-syntax", message: message)
-    }
-
-    /// Line and column (1-based) of the character at `offset`.
-    static func position(ofCharacter offset: Int, in text: String) -> (Int, Int) {
-        var line = 1, column = 1
-        for (i, c) in text.enumerated() {
-            if i >= offset { break }
-            if c == "\n" || c == "\r\n" { line += 1; column = 1 } else { column += 1 }
-        }
-        return (line, column)
-    }
-
-    /// The line where `key:` appears for the second time (the duplicate).
-    static func secondOccurrence(ofKey key: String, in text: String) -> Int? {
-        var seen = 0
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = raw.drop { $0 == " " || $0 == "\t" }
-            if line.hasPrefix("- ") { line = line.dropFirst(2).drop { $0 == " " } }
-            let unquoted = line.hasPrefix("\"") ? line.dropFirst() : line
-            if unquoted.hasPrefix(key), unquoted.dropFirst(key.count).drop(while: { $0 == "\"" || $0 == " " }).hasPrefix(":") {
-                seen += 1
-                if seen == 2 { return i + 1 }
-            }
-        }
-        return nil
-    }
-
     // MARK: Building
 
     private mutating func build(_ root: Node, sourceHash: String) -> Policy? {
@@ -113,9 +52,11 @@ public struct PolicyParser {
             "contact_requests", "retention", "erasure", "archive",
             "holidays", "extra_holidays",
             "log_origin", "audit",
+            "dpo", "processors",
         ]) else { return nil }
         let format = int(top, "format", min: 1) ?? 1
-        if format != 1 { report(top["format"]!, "unsupported-format", "format \(format) is not known; this engine reads format 1") }
+        if format > 2 { report(top["format"]!, "unsupported-format", "format \(format) is not known; this engine reads formats 1 and 2") }
+        self.format = format
         let version = string(top, "policy_version")
         let controller = top["controller"].flatMap { buildController($0) }
         var timeZone: TimeZone?
@@ -140,11 +81,14 @@ public struct PolicyParser {
         let holidays = buildHolidays(top)
         let logOrigin = buildLogOrigin(top)
         let checkpointMaxAge = buildAudit(top)
+        let dpo = buildDPO(top["dpo"], anchor: root)
+        let processors = top["processors"].map { buildProcessors($0) } ?? []
         guard let version, let controller, let timeZone, let programme, let consent, let contacts else { return nil }
+        checkBases(controller: controller, top: top, purposes: consent.purposes, contacts: contacts)
         var policy = Policy(format: format, version: version, controller: controller, timeZone: timeZone,
                             programme: programme, consent: consent, contactRequests: contacts, retention: retention,
                             erasure: erasure, archive: archive, sourceHash: sourceHash,
-                            logOrigin: logOrigin, checkpointMaxAge: checkpointMaxAge)
+                            logOrigin: logOrigin, checkpointMaxAge: checkpointMaxAge, dpo: dpo, processors: processors)
         policy.holidays = holidays
         return policy
     }
@@ -197,11 +141,12 @@ public struct PolicyParser {
     }
 
     private mutating func buildController(_ node: Node) -> Controller? {
-        guard let m = mapping(node, "controller", keys: ["name", "address", "email", "phone", "supervisory_authority"]) else { return nil }
+        guard let m = mapping(node, "controller", keys: ["name", "address", "email", "phone", "supervisory_authority", "public_body"]) else { return nil }
+        let publicBody = format >= 2 ? required(m, "public_body").flatMap { _ in bool(m, "public_body") } : bool(m, "public_body")
         guard let name = string(m, "name"), let address = string(m, "address"),
               let authority = string(m, "supervisory_authority") else { return nil }
         return Controller(name: name, address: address, email: optionalString(m, "email"),
-                          phone: optionalString(m, "phone"), supervisoryAuthority: authority)
+                          phone: optionalString(m, "phone"), supervisoryAuthority: authority, publicBody: publicBody ?? false)
     }
 
     private mutating func buildProgramme(_ node: Node) -> Programme? {
@@ -214,7 +159,7 @@ public struct PolicyParser {
     }
 
     private mutating func buildConsent(_ node: Node) -> ConsentSettings? {
-        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts", "banner_strings"]) else { return nil }
+        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts", "banner_strings", "minimise_refusals", "cookie_name"]) else { return nil }
         let validDays = int(m, "valid_days", min: 1)
         var purposes: [Purpose] = []
         var seen = Set<String>()
@@ -244,7 +189,10 @@ public struct PolicyParser {
         }
         let bannerStrings = m["banner_strings"].map { buildBannerStrings($0, languages: Set(texts.keys)) } ?? [:]
         guard let validDays else { return nil }
-        return ConsentSettings(validDays: validDays, purposes: purposes, texts: texts, bannerStrings: bannerStrings)
+        var settings = ConsentSettings(validDays: validDays, purposes: purposes, texts: texts, bannerStrings: bannerStrings)
+        settings.minimiseRefusals = bool(m, "minimise_refusals") ?? true
+        if m["cookie_name"] != nil, let cookie = identifier(m, "cookie_name") { settings.cookieName = cookie }
+        return settings
     }
 
     /// `consent.banner_strings.<lang>.<key>`: the banner script's own strings (see ``BannerStrings``).
@@ -264,10 +212,11 @@ public struct PolicyParser {
     }
 
     private mutating func buildPurpose(_ node: Node) -> Purpose? {
-        guard let m = mapping(node, "purpose", keys: ["id", "required", "legal_basis", "title", "description", "services"]) else { return nil }
+        guard let m = mapping(node, "purpose", keys: (["id", "required", "legal_basis", "title", "description", "services"] as Set<String>).union(Self.disclosureKeys)) else { return nil }
         let id = identifier(m, "id")
         let required = bool(m, "required") ?? false
-        let basis = string(m, "legal_basis")
+        let basis = legalBasis(m, owner: node)
+        let disclosure = buildDisclosure(m)
         let title = localized(m, "title")
         let description = localized(m, "description")
         var services: [Service] = []
@@ -282,16 +231,23 @@ public struct PolicyParser {
             }
         }
         if required && !services.isEmpty { report(node, "required-with-services", "a required purpose cannot hold third-party services") }
+        if let basis, let basisNode = m["legal_basis"] {
+            checkPurposeBasis(basis, required: required, services: services, node: basisNode)
+        }
         guard let id, let basis, let title, let description else { return nil }
-        return Purpose(id: id, required: required, legalBasis: basis, title: title, description: description, services: services)
+        return Purpose(id: id, required: required, basis: basis, disclosure: disclosure, title: title, description: description, services: services)
     }
 
     private mutating func buildContacts(_ node: Node) -> ContactRequestSettings? {
-        guard let m = mapping(node, "contact_requests", keys: ["purpose", "legal_basis", "categories", "recipients", "source"]) else { return nil }
-        let purpose = string(m, "purpose"), basis = string(m, "legal_basis"), source = string(m, "source")
-        let categories = stringList(m, "categories"), recipients = stringList(m, "recipients")
-        guard let purpose, let basis, let source, let categories, let recipients else { return nil }
-        return ContactRequestSettings(purpose: purpose, legalBasis: basis, categories: categories, recipients: recipients, source: source)
+        guard let m = mapping(node, "contact_requests", keys: (["purpose", "legal_basis", "categories", "source"] as Set<String>).union(Self.disclosureKeys)) else { return nil }
+        let purposeText = textOrLocalized(m, "purpose"), basis = legalBasis(m, owner: node), source = string(m, "source")
+        let categories = stringList(m, "categories")
+        var disclosure = buildDisclosure(m)
+        if m["recipients"] == nil { _ = required(m, "recipients") }
+        guard let purposeText, let basis, let source, let categories else { return nil }
+        if disclosure.data == nil { disclosure.data = LocalizedText(values: ["de": categories.joined(separator: ", ")]) }
+        return ContactRequestSettings(purpose: purposeText.text("de"), basis: basis, disclosure: disclosure, purposeText: purposeText,
+                                      categories: categories, recipients: disclosure.recipients.map { $0.text("de") }, source: source)
     }
 
     private mutating func buildRetention(_ node: Node, purposes: [Purpose]) -> [RetentionRule]? {
@@ -299,7 +255,7 @@ public struct PolicyParser {
         var rules: [RetentionRule] = []
         var ids = Set<String>()
         for item in list {
-            guard let m = mapping(item, "retention rule", keys: ["id", "data", "starts", "after", "action", "holds", "purposes"]) else { continue }
+            guard let m = mapping(item, "retention rule", keys: ["id", "data", "starts", "after", "action", "holds", "purposes", "reason", "applies_to"]) else { continue }
             let line = (item.mark?.line ?? 0)
             guard m["data"] != nil else {
                 report(item, "missing-data-kind", "retention rule has no 'data' (one of \(DataKind.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -334,145 +290,20 @@ public struct PolicyParser {
                 }
             }
             if let id, !ids.insert(id).inserted { report(m["id"]!, "duplicate-id", "retention rule '\(id)' is defined twice") }
-            if let data, let starts {
-                let allowed: [RetentionEvent] = switch data {
-                case .contactRequests: [.received, .programmeEnd]
-                case .consentRecords: [.received, .withdrawn, .expired, .programmeEnd]
-                case .auditEntries: [.received]
-                }
-                if !allowed.contains(starts) {
-                    report(m["starts"]!, "bad-event", "\(data.rawValue) cannot start a clock at '\(starts.rawValue)'; use one of \(allowed.map(\.rawValue).joined(separator: ", "))")
-                }
-                if data == .auditEntries, action == .anonymise {
-                    report(m["action"]!, "bad-action", "audit entries hold no personal data; their only action is delete")
+            checkRetentionRule(m, data: data, starts: starts, action: action)
+            let reason = retentionReason(m, rule: item)
+            var scope = RetentionScope.all
+            if m["applies_to"] != nil, let s = enumValue(m, "applies_to", RetentionScope.self) {
+                scope = s
+                if s == .refusals, let data, data != .consentRecords {
+                    report(m["applies_to"]!, "bad-scope", "only consent_records can be selected as refusals; remove applies_to")
                 }
             }
             guard let id, let data, let starts, let after, let action else { continue }
-            rules.append(RetentionRule(id: id, data: data, starts: starts, after: after, action: action, holds: holds, line: line))
+            rules.append(RetentionRule(id: id, data: data, starts: starts, after: after, action: action, holds: holds, line: line,
+                                       reason: reason, appliesTo: scope))
         }
-        for kind in DataKind.allCases where !rules.contains(where: { $0.data == kind }) {
-            report(node, "missing-rule", "no retention rule for \(kind.rawValue): every kind of data the engine keeps needs one")
-        }
+        checkCoverage(rules, node: node)
         return rules
-    }
-
-    // MARK: Node helpers (each reports what is wrong and returns nil)
-
-    private mutating func report(_ node: Node, _ rule: String, _ message: String) {
-        issues.append(PolicyIssue(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, rule: rule, message: message))
-    }
-
-    private mutating func mapping(_ node: Node, _ what: String, keys: Set<String>?) -> [String: Node]? {
-        guard case .mapping(let m) = node else {
-            report(node, "type", "\(what) must be a mapping (key: value)")
-            return nil
-        }
-        var result: [String: Node] = [:]
-        for (k, v) in m {
-            guard let key = k.string else { report(k, "type", "keys must be plain strings"); continue }
-            if let keys, !keys.contains(key) {
-                report(k, "unknown-key", "unknown key '\(key)' in \(what); known: \(keys.sorted().joined(separator: ", "))")
-                continue
-            }
-            if result[key] != nil { report(k, "duplicate-key", "key '\(key)' appears twice in \(what)") }
-            result[key] = v
-        }
-        return result
-    }
-
-    private mutating func sequence(_ node: Node, _ what: String) -> [Node]? {
-        guard case .sequence(let s) = node else {
-            report(node, "type", "\(what) must be a list")
-            return nil
-        }
-        return Array(s)
-    }
-
-    private mutating func scalar(_ node: Node, _ what: String) -> String? {
-        guard case .scalar(let s) = node else {
-            report(node, "type", "\(what) must be a single value")
-            return nil
-        }
-        return s.string
-    }
-
-    private mutating func required(_ m: [String: Node], _ key: String) -> Node? {
-        // The mapping's own mark is not at hand here; missing keys are reported at the line of the
-        // first key of the mapping.
-        if let v = m[key] { return v }
-        let anchor = m.values.min { ($0.mark?.line ?? 0) < ($1.mark?.line ?? 0) }
-        issues.append(PolicyIssue(file: file, line: anchor?.mark?.line ?? 1, column: anchor?.mark?.column ?? 1,
-                                  rule: "missing-key", message: "required key '\(key)' is missing"))
-        return nil
-    }
-
-    private mutating func string(_ m: [String: Node], _ key: String) -> String? {
-        guard let node = required(m, key), let s = scalar(node, key) else { return nil }
-        if s.isEmpty { report(node, "empty", "'\(key)' must not be empty"); return nil }
-        return s
-    }
-
-    private mutating func optionalString(_ m: [String: Node], _ key: String) -> String? {
-        m[key].flatMap { scalar($0, key) }
-    }
-
-    private mutating func identifier(_ m: [String: Node], _ key: String) -> String? {
-        guard let s = string(m, key) else { return nil }
-        let ok = s.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
-        if !ok { report(m[key]!, "bad-id", "'\(s)' must be lower-case letters, digits, '_' or '-'"); return nil }
-        return s
-    }
-
-    private mutating func int(_ m: [String: Node], _ key: String, min: Int) -> Int? {
-        guard let node = required(m, key), let s = scalar(node, key) else { return nil }
-        guard let n = Int(s), n >= min else { report(node, "bad-number", "'\(key)' must be a whole number ≥ \(min), not '\(s)'"); return nil }
-        return n
-    }
-
-    private mutating func bool(_ m: [String: Node], _ key: String) -> Bool? {
-        guard let node = m[key], let s = scalar(node, key) else { return nil }
-        switch s { case "true": return true; case "false": return false
-        default: report(node, "type", "'\(key)' must be true or false, not '\(s)'"); return nil }
-    }
-
-    private mutating func stringList(_ m: [String: Node], _ key: String) -> [String]? {
-        guard let node = required(m, key), let list = sequence(node, key) else { return nil }
-        return list.compactMap { scalar($0, key) }
-    }
-
-    private mutating func localized(_ m: [String: Node], _ key: String) -> LocalizedText? {
-        guard let node = required(m, key), let map = mapping(node, key, keys: nil) else { return nil }
-        var values: [String: String] = [:]
-        for (lang, v) in map { if let s = scalar(v, "\(key).\(lang)") { values[lang] = s } }
-        if values["de"] == nil { report(node, "missing-key", "'\(key)' needs a German text ('de')") }
-        return LocalizedText(values: values)
-    }
-
-    private mutating func enumValue<E: RawRepresentable & CaseIterable>(_ m: [String: Node], _ key: String, _ type: E.Type) -> E? where E.RawValue == String {
-        guard let node = required(m, key), let s = scalar(node, key) else { return nil }
-        guard let v = E(rawValue: s) else {
-            report(node, "bad-value", "'\(s)' is not a valid \(key); use one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
-            return nil
-        }
-        return v
-    }
-
-    private mutating func date(_ node: Node, _ key: String) -> DateComponents? {
-        guard let s = scalar(node, key) else { return nil }
-        let parts = s.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let mo = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(mo), (1...31).contains(d) else {
-            report(node, "bad-date", "'\(s)' is not a date; write YYYY-MM-DD (e.g. 2024-12-31)")
-            return nil
-        }
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
-        let comps = DateComponents(year: y, month: mo, day: d)
-        guard let dt = c.date(from: comps), c.dateComponents([.year, .month, .day], from: dt) == DateComponents(year: y, month: mo, day: d) else {
-            report(node, "bad-date", "'\(s)' is not a day of the calendar")
-            return nil
-        }
-        return comps
     }
 }

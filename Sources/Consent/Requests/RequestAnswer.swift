@@ -94,7 +94,8 @@ public struct RequestAnswer: Sendable {
         for c in contacts {
             blocks.append(.paragraph(de ? "Kontaktanfrage \(c.reference), eingegangen \(LetterWording.moment(c.receivedAt, tz, language)):"
                                         : "Contact request \(c.reference), received \(LetterWording.moment(c.receivedAt, tz, language)):"))
-            var rows: [(String, String)] = [(de ? "Name" : "Name", c.name), (de ? "E-Mail-Adresse" : "E-mail address", c.email)]
+            var rows: [(String, String)] = [(de ? "Name" : "Name", c.name)]
+            if let e = c.email { rows.append((de ? "E-Mail-Adresse" : "E-mail address", e)) }
             if let p = c.phone { rows.append((de ? "Telefonnummer" : "Phone number", p)) }
             if let t = c.callbackTime { rows.append((de ? "Gewünschte Rückrufzeit" : "Preferred callback time", t)) }
             rows.append((de ? "Nachricht" : "Message", c.message))

@@ -88,7 +88,7 @@ public struct Retention: Sendable {
         var purged: [PurgedRule] = []
         for rule in policy.retention {
             let selection = RetentionSelection(rule: rule, policy: policy, now: now)
-            if let cutoff = selection.cutoff { purged.append(PurgedRule(rule, cutoff: cutoff)) }
+            if let cutoff = selection.cutoff { purged.append(PurgedRule(rule, cutoff: cutoff, policy: policy)) }
             let before = earlier
             defer { earlier.append(selection) }
             // "Everything" (a rule counted from the programme's end) reads as "before now".

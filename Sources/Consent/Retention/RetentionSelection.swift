@@ -8,12 +8,15 @@ struct RetentionSelection: Sendable {
     let cutoff: Int64?
     /// The run's instant (ms), stamped on what it redacts.
     let now: Int64
+    /// For a rule that applies to refusals only: the SQL test of an entry that grants something optional.
+    let grants: String
 
     /// A record is due when its event happened at or before *now minus the duration*, computed in
     /// the policy's time zone (so `P1D` across a daylight-saving change is one calendar day).
     init(rule: RetentionRule, policy: Policy, now: Date) {
         self.rule = rule
         self.now = Timestamp.millis(now)
+        grants = Self.grantsSQL(optionalPurposes: Self.optionalPurposes(policy))
         let calendar = policy.calendar
         switch rule.starts {
         case .programmeEnd:
@@ -22,6 +25,17 @@ struct RetentionSelection: Sendable {
         case .received, .withdrawn, .expired:
             cutoff = Timestamp.millis(rule.after.subtracted(from: now, in: calendar))
         }
+    }
+
+    /// The ids of the policy's optional purposes.
+    static func optionalPurposes(_ policy: Policy) -> [String] {
+        policy.consent.purposes.filter { !$0.required }.map(\.id)
+    }
+
+    /// The SQL test of a ledger entry that grants an optional purpose or any service.
+    static func grantsSQL(optionalPurposes: [String]) -> String {
+        let optional = optionalPurposes.map { "purposes LIKE '%\"\($0)\":true%'" }
+        return "(" + (["services LIKE '%:true%'"] + optional).joined(separator: " OR ") + ")"
     }
 
     /// The cut-off as an SQL literal (an integer, so it is safe to inline; it lets one query
@@ -53,7 +67,18 @@ struct RetentionSelection: Sendable {
         rule.action == .delete ? "(redaction IS NULL OR redaction IN ('anonymised', 'minimised'))" : "(redaction IS NULL OR redaction = 'minimised')"
     }
 
-    private var consentDue: String {
+    /// Entries of consent ids whose every entry refused everything optional (a rule with `applies_to: refusals`).
+    private var refusalsOnly: String {
+        guard rule.appliesTo == .refusals else { return "" }
+        return """
+             AND consent_id IN (SELECT consent_id FROM consent_ledger WHERE consent_id IS NOT NULL
+               GROUP BY consent_id HAVING MAX(CASE WHEN \(grants) THEN 1 ELSE 0 END) = 0)
+            """
+    }
+
+    private var consentDue: String { consentDueAll + refusalsOnly }
+
+    private var consentDueAll: String {
         switch rule.starts {
         case .received: return "recorded_at <= \(cutoffSQL) AND \(consentNotDone)"
         case .programmeEnd: return consentNotDone

@@ -69,7 +69,7 @@ public struct Rectification: Sendable {
         var plaintext = try [UInt8](JSONEncoder.sorted.encode(payload))
         defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         let box = try sealer.seal(plaintext, context: ContactRequestRow.context(reference: reference))
-        let emailIndex = Data(index.value(forEmail: form.email))
+        let emailIndex = Data(index.contactIndex(email: form.email, reference: reference))
         let keyID = sealer.publicKey.id.hex
         let subject = Digest.hex(index.value(for: "subject:reference:" + reference))
         let now = clock.now()

@@ -33,6 +33,15 @@ public struct SubjectExport: Sendable, Codable {
         public var address: String
         public var email: String?
         public var phone: String?
+        /// The DPO's contact (Art. 13(1)(b)), and who processes on the controller's behalf.
+        public var dpo: DPOInfo?
+        public var processors: [String]?
+    }
+
+    public struct DPOInfo: Sendable, Codable {
+        public var name: String
+        public var address: String
+        public var email: String
     }
 
     /// Art. 15(1)(a)–(h) and 15(2).
@@ -59,7 +68,9 @@ public struct SubjectExport: Sendable, Codable {
         public var purpose: String
         public var legalBasis: String
         public var data: String
-        enum CodingKeys: String, CodingKey { case purpose, data, legalBasis = "legal_basis" }
+        /// The rights that follow from the basis (`access`, …, `portability`, `objection`, `withdrawal`).
+        public var rights: [String]
+        enum CodingKeys: String, CodingKey { case purpose, data, rights, legalBasis = "legal_basis" }
     }
 
     public struct HeldData: Sendable, Codable {
@@ -120,44 +131,55 @@ extension SubjectExport {
         return (SubjectExport(
             format: "privacy-engine-export/1", generatedAt: Timestamp.format(now), subject: subjectInfo,
             controller: ControllerInfo(name: policy.controller.name, address: policy.controller.address,
-                                       email: policy.controller.email, phone: policy.controller.phone),
+                                       email: policy.controller.email, phone: policy.controller.phone,
+                                       dpo: policy.dpo.map { DPOInfo(name: $0.name, address: $0.address, email: $0.email) },
+                                       processors: policy.processors.isEmpty ? nil : policy.processors.map { "\($0.name), \($0.address): \($0.role.text("en"))" }),
             information: article15(policy),
             data: HeldData(contactRequests: contacts, consents: histories)), opened.unreadable)
     }
 
+    /// Art. 15(1)(a)–(h) from the same model as the privacy notice (``Policy/activities``).
     static func article15(_ policy: Policy) -> Article15 {
-        var purposes = [PurposeInfo(purpose: policy.contactRequests.purpose, legalBasis: policy.contactRequests.legalBasis,
-                                    data: "contact requests: " + policy.contactRequests.categories.joined(separator: ", "))]
-        for p in policy.consent.purposes {
-            purposes.append(PurposeInfo(purpose: "consent record for '\(p.title.text("de"))' (\(p.id)): proof of your choice (Art. 7(1) GDPR)",
-                                        legalBasis: "Art. 6(1)(c) GDPR with Art. 7(1) GDPR; for the purpose itself: \(p.legalBasis)",
-                                        data: "consent id, time, choice per purpose and service, page, language, IP address truncated to /24 (IPv4) or /48 (IPv6), browser user agent, Global Privacy Control signal"))
+        let lang = "en"
+        let activities = policy.activities
+        let purposes = activities.map { a in
+            PurposeInfo(purpose: "\(a.title.text(lang)) (\(a.id)): \(a.purpose.text(lang))",
+                        legalBasis: a.basis.summary(lang),
+                        data: a.disclosure.data?.text(lang) ?? a.title.text(lang),
+                        rights: a.rights.map(\.rawValue))
         }
         let periods = policy.retention.map { rule -> String in
-            let event = switch rule.starts {
-            case .received: "after it was received or recorded"
-            case .withdrawn: "after the consent was withdrawn"
-            case .expired: "after the consent expired"
-            case .programmeEnd: "after the programme ended (\(Timestamp.format(policy.programmeEndInstant)))"
-            }
-            return "\(rule.data.rawValue): \(rule.action.rawValue) \(rule.after.text) \(event) (rule \(rule.id))"
+            var line = "\(rule.data.rawValue): \(rule.spoken(lang, policy: policy)) (rule \(rule.id))"
+            if let reason = rule.reason { line += " Reason: " + reason.text(lang) }
+            return line
+        } + ["cookie \(policy.consent.cookieName): kept in your browser for \(policy.consent.validDays) days"]
+        var recipients: [String] = []
+        for a in activities {
+            for r in a.disclosure.recipients.map({ $0.text(lang) }) where !recipients.contains(r) { recipients.append(r) }
         }
-        let recipients = policy.contactRequests.recipients + policy.consent.allServices.map {
-            "\($0.service.title.text("de")): \($0.service.provider) (only after your consent; privacy notice \($0.service.privacyURL))"
+        recipients += policy.consent.allServices.map {
+            "\($0.service.title.text(lang)): \($0.service.provider) (only after your consent; privacy notice \($0.service.privacyURL))"
         }
+        var rights: [String] = []
+        for right in DataSubjectRight.allCases {
+            let applies = activities.filter { $0.rights.contains(right) }.map(\.id)
+            guard !applies.isEmpty else { continue }
+            rights.append(DocumentText.right(right, false) + " – for: " + applies.joined(separator: ", "))
+        }
+        let transfers = activities.flatMap { a in
+            a.disclosure.transfers.map { "\(a.title.text(lang)): \($0.country), \($0.safeguard.text(lang))" }
+        }
+        var categories = policy.contactRequests.categories
+        categories.append("consent records")
         return Article15(
             purposes: purposes,
-            categoriesOfData: policy.contactRequests.categories + ["consent records"],
+            categoriesOfData: categories,
             recipients: recipients,
             storagePeriod: periods,
-            rights: [
-                "access (Art. 15 GDPR)", "rectification (Art. 16 GDPR)", "erasure (Art. 17 GDPR)",
-                "restriction of processing (Art. 18 GDPR)", "data portability (Art. 20 GDPR)",
-                "objection (Art. 21 GDPR)", "withdrawal of consent at any time, without affecting earlier processing (Art. 7(3) GDPR)",
-            ],
+            rights: rights,
             rightToComplain: "You may complain to a supervisory authority (Art. 77 GDPR), in particular: \(policy.controller.supervisoryAuthority)",
             source: policy.contactRequests.source + "; consent records: your choices in the cookie banner of the website",
             automatedDecisionMaking: "none: no automated decision-making, including profiling, takes place (Art. 22 GDPR)",
-            thirdCountryTransfers: "none by the controller; embedded third-party services (YouTube, Google Maps) may transfer data to third countries once you allow them")
+            thirdCountryTransfers: transfers.isEmpty ? "none" : transfers.joined(separator: "; "))
     }
 }

@@ -32,7 +32,7 @@ public enum BannerStrings {
             "policy_changed": "Unsere Hinweise haben sich soeben geändert. Bitte treffen Sie Ihre Auswahl erneut.",
             "placeholder_text": "Hier wird ein Inhalt von {service} eingebunden. Wenn Sie ihn laden, werden Daten (u. a. Ihre IP-Adresse) an {provider} übertragen, auch in Drittländer.",
             "placeholder_button": "{service} erlauben und laden",
-            "placeholder_note": "Ihre Zustimmung wird gespeichert; Sie können sie jederzeit in den Cookie-Einstellungen widerrufen.",
+            "placeholder_note": "Ihre Einwilligung wird gespeichert; Sie können sie jederzeit in den Cookie-Einstellungen widerrufen.",
             "placeholder_title": "Externer Inhalt: {service}",
             "new_tab": "(öffnet in neuem Tab)",
         ],

@@ -132,7 +132,7 @@ extension Policy {
             texts: consent.texts[lang] ?? [:], bannerStrings: bannerStrings(language: lang),
             purposes: consent.purposes.map { p in
                 PolicyTexts.PurposeTexts(
-                    id: p.id, required: p.required, legalBasis: p.legalBasis, title: p.title.text(lang),
+                    id: p.id, required: p.required, legalBasis: p.basis.citation(lang), title: p.title.text(lang),
                     description: p.description.text(lang),
                     services: p.services.map {
                         PolicyTexts.ServiceTexts(id: $0.id, title: $0.title.text(lang), provider: $0.provider, privacyURL: $0.privacyURL)

@@ -77,7 +77,7 @@ struct ContactsListCommand: AsyncParsableCommand {
         if output.json { return try Output.json(requests) }
         if requests.isEmpty { return Output.line("no contact requests") }
         Output.table(["reference", "received", "name", "e-mail", "phone", "callback", "message"], requests.map { r in
-            [r.reference, r.receivedAt, r.name, r.email, r.phone ?? "-", r.callbackTime ?? "-",
+            [r.reference, r.receivedAt, r.name, r.email ?? "-", r.phone ?? "-", r.callbackTime ?? "-",
              String(r.message.replacingOccurrences(of: "\n", with: " ").prefix(40)) + (r.message.count > 40 ? "…" : "")]
         })
     }
@@ -108,7 +108,7 @@ struct ContactsShowCommand: AsyncParsableCommand {
         }
         if output.json { return try Output.json(r) }
         Output.table(["field", "value"], [
-            ["reference", r.reference], ["received", r.receivedAt], ["name", r.name], ["e-mail", r.email],
+            ["reference", r.reference], ["received", r.receivedAt], ["name", r.name], ["e-mail", r.email ?? "-"],
             ["phone", r.phone ?? "-"], ["callback time", r.callbackTime ?? "-"], ["consent id", r.consentID ?? "-"],
             ["privacy notice accepted", r.privacyNoticeAcceptedAt], ["policy version", r.policyVersion], ["sealed to key", r.keyID],
         ])

@@ -3,7 +3,8 @@ import Consent
 
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "policy", abstract: "Validate a policy file.", subcommands: [PolicyCheckCommand.self])
+        commandName: "policy", abstract: "Validate a policy file; render the documents generated from it.",
+        subcommands: [PolicyCheckCommand.self, PolicyRenderCommand.self])
 }
 
 /// `privacyctl policy check [FILE]`

@@ -50,6 +50,8 @@
   const API_BASE = (data.api || (script && script.src ? new URL(script.src, location.href).origin : location.origin)).replace(/\/+$/, '');
   const COOKIE = data.cookie || 'privacy_consent_id';
   const PRIVACY_URL = data.privacyUrl || '#datenschutz';
+  /** Optional: the notice in English (data-privacy-url-en), used while the banner speaks English. */
+  const PRIVACY_URL_EN = data.privacyUrlEn || '';
   const STYLE_NONCE = data.nonce || (script && script.nonce) || '';
 
   /**
@@ -383,7 +385,7 @@
   function ensureDialog() {
     if (dialog) return dialog;
     dialog = h('dialog', {
-      id: 'privacy-consent-dialog', class: 'pc-dialog', role: 'dialog', 'aria-modal': 'true',
+      id: 'privacy-consent-dialog', class: 'pc-dialog', 'aria-modal': 'true',
       'aria-labelledby': 'pc-title', 'aria-describedby': 'pc-desc',
     });
     dialog.addEventListener('keydown', trapTab);
@@ -401,8 +403,19 @@
     });
     dialog.addEventListener('click', onDialogClick);
     dialog.addEventListener('change', onDialogChange);
-    document.body.append(dialog);
+    // The dialog and the status messages live in a named region landmark of their own, so that
+    // no content of the banner sits outside landmarks on whatever page embeds it.
+    landmark().append(dialog);
     return dialog;
+  }
+
+  let host = null;
+  function landmark() {
+    if (!host) {
+      host = h('section', { class: 'pc-host', 'aria-label': t('settings_title') });
+      document.body.append(host);
+    }
+    return host;
   }
 
   function focusables(root) {
@@ -477,6 +490,7 @@
   }
 
   function render() {
+    if (host) host.setAttribute('aria-label', t('settings_title'));
     dialog.lang = lang;
     dialog.className = 'pc-dialog ' + (layer === 'settings' ? 'pc-settings' : 'pc-first');
     dialog.replaceChildren(layer === 'settings' ? renderSettings() : renderFirst());
@@ -496,7 +510,8 @@
   }
 
   function privacyLink() {
-    return h('a', { href: PRIVACY_URL, class: 'pc-privacy-link', 'data-pc-privacy': '' }, text('privacy_link'));
+    const href = lang === 'en' && PRIVACY_URL_EN ? PRIVACY_URL_EN : PRIVACY_URL;
+    return h('a', { href, class: 'pc-privacy-link', 'data-pc-privacy': '' }, text('privacy_link'));
   }
 
   function renderFirst() {
@@ -679,7 +694,7 @@
   function announce(message) {
     if (!toast) {
       toast = h('div', { class: 'pc-toast', role: 'status', 'aria-live': 'polite' });
-      document.body.append(toast);
+      landmark().append(toast);
     }
     toast.lang = lang;
     toast.textContent = message;

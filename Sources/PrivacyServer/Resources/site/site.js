@@ -68,16 +68,13 @@
     label_privacy: 'I have read the privacy information.',
     required_hint: 'Fields marked * are required.',
     submit: 'Send request',
-    privacy_title: 'Privacy notice (summary)',
-    ps_controller_title: 'Controller',
-    ps_cookie_title: 'Your cookie choice',
-    ps_cookie_text: 'We keep your choice in the cookie banner as proof, with a random identifier (consent ID), the time, the shortened IP address and the browser identification. The consent ID is stored in your browser in the necessary cookie “privacy_consent_id”. When the choice expires, we ask you again.',
-    ps_media_title: 'External media',
-    ps_media_text: 'YouTube videos and Google Maps are only loaded once you allow it – in the banner or with a click on the placeholder. Only then is data, including your IP address, sent to Google Ireland Limited, also to third countries.',
-    ps_contact_title: 'Contact form',
-    ps_contact_text: 'We use what you enter in the contact form only to handle your request. It is stored encrypted and deleted at the end of the programme or six months after it was received, whichever comes first.',
-    ps_rights_title: 'Your rights',
-    ps_rights_text: 'You have the right of access, rectification, erasure, restriction of processing, data portability and objection, and the right to lodge a complaint with a supervisory authority. You can withdraw a consent at any time with effect for the future – in the cookie settings.',
+    privacy_title: 'Data protection',
+    privacy_text: 'Who processes your data, why, on which legal basis, for how long, and which rights you have is set out in our privacy notice. It is generated from the same policy as this cookie banner.',
+    privacy_open: 'Read the privacy notice',
+    privacy_href: '/privacy',
+    label_link_consent: 'My cookie choice may be linked to this request.',
+    link_consent_hint: 'Voluntary: we then send your consent ID with the request, and an access or erasure request for one also covers the other.',
+    contact_hint: '** Please give an e-mail address or a phone number so that we can answer you.',
     cookie_settings: 'Cookie settings',
   };
 
@@ -87,6 +84,7 @@
       doc_title: 'Stadtteilmanagement Südstadt Leinefelde – Sozialer Zusammenhalt',
       sending: 'Wird gesendet …',
       required: 'Bitte füllen Sie dieses Feld aus.',
+      email_or_phone: 'Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.',
       privacy_required: 'Bitte bestätigen Sie, dass Sie den Datenschutzhinweis zur Kenntnis genommen haben.',
       email: 'Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@example.org.',
       phone: 'Bitte verwenden Sie nur Ziffern, Leerzeichen und + ( ) / - .',
@@ -101,6 +99,7 @@
       doc_title: EN.doc_title,
       sending: 'Sending …',
       required: 'Please fill in this field.',
+      email_or_phone: 'Please give an e-mail address or a phone number.',
       privacy_required: 'Please confirm that you have read the privacy information.',
       email: 'Please enter a valid e-mail address, such as name@example.org.',
       phone: 'Please use only digits, spaces and + ( ) / - .',
@@ -215,6 +214,7 @@
     if (message && typeof message === 'object') return m(message.key, message.vars);
     const text = String(message || '');
     if (field === 'privacy_notice_accepted') return m('privacy_required');
+    if (field === 'email' && /unless a phone/.test(text)) return m('email_or_phone');
     if (/is required|must not be empty/.test(text)) return m('required');
     if (field === 'email' && /e-mail|email/i.test(text)) return m('email');
     if (field === 'phone' && /digits/.test(text)) return m('phone');
@@ -269,14 +269,17 @@
       message: get('cf-message'),
       callback_time: get('cf-callback'),
       privacy_notice_accepted: document.getElementById('cf-privacy').checked,
+      link_consent: document.getElementById('cf-link-consent').checked,
     };
   }
 
   function clientCheck(v) {
     const errors = {};
-    for (const f of ['name', 'email', 'message']) {
+    for (const f of ['name', 'message']) {
       if (!v[f].trim()) errors[f] = { key: 'required' };
     }
+    // Contract v1.1: an e-mail address or a phone number.
+    if (!v.email.trim() && !v.phone.trim()) errors.email = { key: 'email_or_phone' };
     if (!v.privacy_notice_accepted) errors.privacy_notice_accepted = { key: 'privacy_required' };
     return Object.keys(errors).length ? errors : null;
   }
@@ -290,13 +293,15 @@
 
     const body = {
       name: v.name,
-      email: v.email.trim(),
       message: v.message,
       privacy_notice_accepted: true,
     };
+    if (v.email.trim()) body.email = v.email.trim();
     if (v.phone.trim()) body.phone = v.phone;
     if (v.callback_time) body.callback_time = v.callback_time;
-    const consentId = window.PrivacyConsent && window.PrivacyConsent.getConsentId();
+    // The consent id links the request to the cookie choice: only when the visitor asks for it
+    // (default off, as the privacy notice says).
+    const consentId = v.link_consent && window.PrivacyConsent && window.PrivacyConsent.getConsentId();
     if (consentId) body.consent_id = consentId;
 
     const label = submitButton.textContent;
