@@ -131,6 +131,18 @@ def test_an_english_withdrawal_records_the_english_texts(driver, server):
     assert withdrawn["receipt"]["texts_hash"] == config["texts_hash"]
 
 
+def citation(basis: dict, lang: str) -> str:
+    """A purpose's legal basis as docs/texts.md cites it in `lang`."""
+    letter = basis["basis"].split(".")[-1]
+    article = f"Art. 6 Abs. 1 lit. {letter} DSGVO" if lang == "de" else f"Art. 6(1)({letter}) GDPR"
+    law = basis.get("law")
+    if isinstance(law, dict):
+        law = law.get(lang) or law.get("de")
+    if not law:
+        return article
+    return article + (" i. V. m. " if lang == "de" else " with ") + law
+
+
 def texts_document(policy: dict, language: str) -> bytes:
     """The texts-v2 document of docs/texts.md, built from the policy file alone (the shipped policy
     states every banner string, so no engine default is needed)."""
@@ -147,7 +159,7 @@ def texts_document(policy: dict, language: str) -> bytes:
         "texts": consent["texts"][lang],
         "banner_strings": consent["banner_strings"][lang],
         "purposes": [{
-            "id": p["id"], "required": p["required"], "legal_basis": p["legal_basis"],
+            "id": p["id"], "required": p["required"], "legal_basis": citation(p["legal_basis"], lang),
             "title": localized(p["title"]), "description": localized(p["description"]),
             "services": [{"id": s["id"], "title": localized(s["title"]), "provider": s["provider"],
                           "privacy_url": s["privacy_url"]} for s in p.get("services") or []],

@@ -77,7 +77,9 @@ def backup(make_server):
     srv = make_server("backup")
     ids = []
     for _ in range(20):
-        r = srv.request("POST", "/v1/consents", valid_consent(), headers={"User-Agent": UA})
+        # Grants: a refusal would be stored without IP prefix and user agent (issue 15's minimisation).
+        r = srv.request("POST", "/v1/consents", valid_consent(purposes={"necessary": True, "external_media": True}),
+                        headers={"User-Agent": UA})
         assert r.status == 201, r.body
         ids.append(r.json()["consent_id"])
     r = srv.request("POST", "/v1/contact-requests", valid_contact(consent_id=ids[0]), headers={"User-Agent": UA})

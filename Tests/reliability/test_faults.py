@@ -392,6 +392,10 @@ def test_an_idna_spelling_finds_the_unicode_address(fresh):
     assert json.loads(out.read_text())["data"]["contact_requests"][0]["reference"] == resp.json()["reference"]
 
 
+# A choice that grants something optional: only those keep an IP prefix (refusals are minimised).
+GRANT = valid_consent(purposes={"necessary": True, "external_media": True})
+
+
 @pytest.mark.parametrize("forwarded, prefix", [
     ("2002:cb00:714d::1", "2002:cb00:7100::"),        # 6to4: the embedded IPv4 cut to its /24
     ("::ffff:203.0.113.77", "203.0.113.0"),          # IPv4-mapped is IPv4
@@ -402,7 +406,8 @@ def test_ip_prefixes_behind_a_trusted_proxy(fresh, forwarded, prefix):
     server = fresh("proxy")
     server.serve_args = ["--trusted-proxy", "127.0.0.1"]
     server.start()
-    resp = server.request("POST", "/v1/consents", valid_consent(), headers={"X-Forwarded-For": forwarded})
+    # A grant: a refusal is stored without IP prefix (the policy's minimisation, issue 15).
+    resp = server.request("POST", "/v1/consents", GRANT, headers={"X-Forwarded-For": forwarded})
     assert resp.status == 201
     history = server.cli_json("consent", "history", resp.json()["consent_id"])
     assert history[-1]["ip_prefix"] == prefix
@@ -413,7 +418,7 @@ def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(fresh):
     server = fresh("noproxy")
     server.serve_args = ["--trusted-proxy", "10.0.0.0/8"]  # loopback is not a trusted proxy here
     server.start()
-    resp = server.request("POST", "/v1/consents", valid_consent(), headers={"X-Forwarded-For": "203.0.113.77"})
+    resp = server.request("POST", "/v1/consents", GRANT, headers={"X-Forwarded-For": "203.0.113.77"})
     assert resp.status == 201
     assert server.cli_json("consent", "history", resp.json()["consent_id"])[-1]["ip_prefix"] == "127.0.0.0"
 
