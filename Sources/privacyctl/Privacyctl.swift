@@ -33,6 +33,7 @@ struct Privacyctl: AsyncParsableCommand {
             InitCommand.self, KeysCommand.self, ServeCommand.self, PolicyCommand.self,
             ConsentCommand.self, ContactsCommand.self, ExportCommand.self, EraseCommand.self,
             PurgeCommand.self, AuditCommand.self, HoldCommand.self,
+            WindDownCommand.self, ProgrammeCommand.self,
         ]
     )
 

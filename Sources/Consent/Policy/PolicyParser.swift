@@ -110,7 +110,7 @@ public struct PolicyParser {
     private mutating func build(_ root: Node, sourceHash: String) -> Policy? {
         guard let top = mapping(root, "the policy", keys: [
             "format", "policy_version", "controller", "time_zone", "programme", "consent",
-            "contact_requests", "retention", "erasure", "archive",
+            "contact_requests", "retention", "erasure", "archive", "wind_down",
         ]) else { return nil }
         let format = int(top, "format", min: 1) ?? 1
         if format != 1 { report(top["format"]!, "unsupported-format", "format \(format) is not known; this engine reads format 1") }
@@ -131,14 +131,27 @@ public struct PolicyParser {
             erasure.consentRecords = a
         }
         var archive = ArchiveSettings(offerBeforePurge: false, archive: nil)
-        if let node = top["archive"], let m = mapping(node, "archive", keys: ["offer_before_purge", "archive"]) {
+        if let node = top["archive"], let m = mapping(node, "archive", keys: ["offer_before_purge", "archive", "offer", "appraisal", "appraisal_reference"]) {
             archive.offerBeforePurge = bool(m, "offer_before_purge") ?? false
             archive.archive = m["archive"].flatMap { scalar($0, "archive") }
+            if let offer = m["offer"] { archive.offered = archiveOffer(offer) }
+            if m["appraisal"] != nil { archive.appraisal = enumValue(m, "appraisal", ArchiveDecision.self) }
+            archive.appraisalReference = optionalString(m, "appraisal_reference")
+            if archive.appraisal != nil, archive.appraisalReference == nil {
+                report(m["appraisal"]!, "missing-key", "a blanket appraisal decision needs its 'appraisal_reference' (the archive's file number)")
+            }
+        }
+        var windDown = WindDownSettings()
+        if let node = top["wind_down"], let m = mapping(node, "wind_down", keys: ["grace", "records_kept"]) {
+            if let g = m["grace"] { windDown.grace = duration(g, "grace") ?? windDown.grace }
+            windDown.recordsKept = m["records_kept"].flatMap { duration($0, "records_kept") }
         }
         guard let version, let controller, let timeZone, let programme, let consent, let contacts else { return nil }
-        return Policy(format: format, version: version, controller: controller, timeZone: timeZone,
-                      programme: programme, consent: consent, contactRequests: contacts, retention: retention,
-                      erasure: erasure, archive: archive, sourceHash: sourceHash)
+        var policy = Policy(format: format, version: version, controller: controller, timeZone: timeZone,
+                            programme: programme, consent: consent, contactRequests: contacts, retention: retention,
+                            erasure: erasure, archive: archive, sourceHash: sourceHash)
+        policy.windDown = windDown
+        return policy
     }
 
     private mutating func buildController(_ node: Node) -> Controller? {
@@ -159,7 +172,7 @@ public struct PolicyParser {
     }
 
     private mutating func buildConsent(_ node: Node) -> ConsentSettings? {
-        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts"]) else { return nil }
+        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts", "collect_until"]) else { return nil }
         let validDays = int(m, "valid_days", min: 1)
         var purposes: [Purpose] = []
         var seen = Set<String>()
@@ -188,7 +201,9 @@ public struct PolicyParser {
             if texts["de"] == nil { report(textsNode, "missing-key", "texts need at least German ('de')") }
         }
         guard let validDays else { return nil }
-        return ConsentSettings(validDays: validDays, purposes: purposes, texts: texts)
+        var settings = ConsentSettings(validDays: validDays, purposes: purposes, texts: texts)
+        settings.collectUntil = m["collect_until"].flatMap { date($0, "collect_until") }
+        return settings
     }
 
     private mutating func buildPurpose(_ node: Node) -> Purpose? {
@@ -227,7 +242,7 @@ public struct PolicyParser {
         var rules: [RetentionRule] = []
         var ids = Set<String>()
         for item in list {
-            guard let m = mapping(item, "retention rule", keys: ["id", "data", "starts", "after", "action", "holds", "purposes"]) else { continue }
+            guard let m = mapping(item, "retention rule", keys: ["id", "data", "starts", "after", "action", "holds", "purposes", "only"]) else { continue }
             let line = (item.mark?.line ?? 0)
             guard m["data"] != nil else {
                 report(item, "missing-data-kind", "retention rule has no 'data' (one of \(DataKind.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -273,8 +288,17 @@ public struct PolicyParser {
                     report(m["action"]!, "bad-action", "audit entries hold no personal data; their only action is delete")
                 }
             }
+            var only: RecordFilter?
+            if m["only"] != nil {
+                only = enumValue(m, "only", RecordFilter.self)
+                if only != nil, data != nil, data != .consentRecords {
+                    report(m["only"]!, "bad-filter", "'only: refusals' applies to consent_records only")
+                }
+            }
             guard let id, let data, let starts, let after, let action else { continue }
-            rules.append(RetentionRule(id: id, data: data, starts: starts, after: after, action: action, holds: holds, line: line))
+            var rule = RetentionRule(id: id, data: data, starts: starts, after: after, action: action, holds: holds, line: line)
+            rule.only = only
+            rules.append(rule)
         }
         for kind in DataKind.allCases where !rules.contains(where: { $0.data == kind }) {
             report(node, "missing-rule", "no retention rule for \(kind.rawValue): every kind of data the engine keeps needs one")
@@ -381,6 +405,37 @@ public struct PolicyParser {
             return nil
         }
         return v
+    }
+
+    /// `offer: true` (every kind), `false`, or a list of data kinds.
+    private mutating func archiveOffer(_ node: Node) -> [DataKind] {
+        if case .scalar(let s) = node {
+            switch s.string {
+            case "true": return DataKind.allCases
+            case "false": return []
+            default:
+                report(node, "bad-value", "'offer' must be true, false or a list of \(DataKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                return []
+            }
+        }
+        guard let list = sequence(node, "offer") else { return [] }
+        var kinds: [DataKind] = []
+        for item in list {
+            guard let name = scalar(item, "offer") else { continue }
+            if let kind = DataKind(rawValue: name) { kinds.append(kind) } else {
+                report(item, "bad-value", "'\(name)' is not a kind of data; use one of \(DataKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        return kinds
+    }
+
+    private mutating func duration(_ node: Node, _ key: String) -> ISODuration? {
+        guard let text = scalar(node, key) else { return nil }
+        guard let d = ISODuration(text) else {
+            report(node, "bad-duration", "'\(text)' is not an ISO-8601 duration (e.g. P1M, P10Y)")
+            return nil
+        }
+        return d
     }
 
     private mutating func date(_ node: Node, _ key: String) -> DateComponents? {
