@@ -9,6 +9,8 @@ public struct Engine: Sendable {
     public let clock: any WallClock
     public let random: any RandomSource
     public let keys: SealingKeys
+    /// Failures of the scheduled purge and chain check, for `/healthz`.
+    public let health = ServiceHealth()
     /// The ledger and the intake share the one group-commit writer of this process.
     let ledger: ConsentLedger
     let intake: ContactIntake

@@ -49,6 +49,11 @@ struct ConfigRoutes {
     func register(on router: Router<PrivacyRequestContext>) {
         router.get("/v1/config") { request, _ in
             let policy = engine.policy
+            // After `consent.collect_until` the banner has nothing to ask: 410 tells the script to
+            // show neither the banner nor embeds.
+            if let end = policy.consentCollectionEnd, !policy.isCollectingConsents(at: engine.clock.now()) {
+                throw APIError.collectionEnded(since: end)
+            }
             let asked = request.uri.queryParameters.get("lang") ?? "de"
             let lang = policy.consent.texts[asked] != nil ? asked : "de"
             let config = Config(

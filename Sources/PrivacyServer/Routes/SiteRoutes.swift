@@ -20,11 +20,14 @@ struct SiteRoutes {
 
     func register(on router: Router<PrivacyRequestContext>) {
         router.get("/healthz") { _, _ in
-            struct Health: Encodable { var status: String }
+            // 503 only when the database does not answer (the contract); a failed purge or chain
+            // check keeps 200, so the website keeps recording consents, with "degraded" and the detail.
+            struct Health: Encodable { var status: String; var purge: String?; var audit: String? }
             guard await engine.store.isHealthy() else {
                 throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "The database does not answer.")
             }
-            return try jsonResponse(Health(status: "ok"))
+            let purge = await engine.health.purgeFailure, audit = await engine.health.auditFailure
+            return try jsonResponse(Health(status: purge == nil && audit == nil ? "ok" : "degraded", purge: purge, audit: audit))
         }
         // PRIVACY_SITE_DIR serves the page from a working folder instead of the bundled copy
         // (for working on the banner without rebuilding).

@@ -80,6 +80,7 @@
       placeholder_note: 'Ihre Zustimmung wird gespeichert; Sie können sie jederzeit in den Cookie-Einstellungen widerrufen.',
       placeholder_title: 'Externer Inhalt: {service}',
       new_tab: '(öffnet in neuem Tab)',
+      ended_embed: 'Dieser Inhalt wird nicht mehr angezeigt: Das Programm ist beendet.',
     },
     en: {
       settings_title: 'Cookie settings',
@@ -108,6 +109,7 @@
       placeholder_note: 'Your consent is saved; you can withdraw it at any time in the cookie settings.',
       placeholder_title: 'External content: {service}',
       new_tab: '(opens in a new tab)',
+      ended_embed: 'This content is no longer shown: the programme has ended.',
     },
   };
 
@@ -125,6 +127,7 @@
   let ownCloses = 0;
   let toast = null;
   let toastTimer = 0;
+  let ended = false;          // the engine answered 410 collection_ended: no banner, no embeds
   const gpc = navigator.globalPrivacyControl === true;
 
   function pickLanguage(value) {
@@ -176,6 +179,11 @@
 
   async function loadConfig(language) {
     const res = await api('GET', '/v1/config?lang=' + encodeURIComponent(language));
+    if (res.status === 410) {
+      const err = new Error('collection ended');
+      err.collectionEnded = true;
+      throw err;
+    }
     if (!res.ok || !res.body) throw new Error('config ' + res.status);
     config = res.body;
     lang = pickLanguage(config.language || language);
@@ -829,7 +837,8 @@
     });
     try {
       await loadConfig(lang);
-    } catch (_) {
+    } catch (err) {
+      if (err && err.collectionEnded) { endCollection(); return; }
       announce(t('error_config'));
       renderPlaceholdersWithoutConfig();
       return;
@@ -851,6 +860,19 @@
     if (ask) open('first');
   }
 
+  /** After the policy's consent.collect_until: no banner, no embeds, and no cookie left behind. */
+  function endCollection() {
+    ended = true;
+    config = null;
+    state = null;
+    deleteCookie();
+    updateConsentMode();
+    for (const el of document.querySelectorAll('[data-consent-service]')) {
+      el.replaceChildren(h('p', { class: 'pc-ended', lang }, t('ended_embed')));
+      el.dataset.consentState = 'ended';
+    }
+  }
+
   function renderPlaceholdersWithoutConfig() {
     for (const el of document.querySelectorAll('[data-consent-service]')) el.dataset.consentState = 'placeholder';
   }
@@ -859,7 +881,10 @@
     const next = pickLanguage(value);
     if (next === lang && config) return;
     lang = next;
-    try { await loadConfig(lang); } catch (_) { return; }
+    try { await loadConfig(lang); } catch (err) {
+      if (ended || (err && err.collectionEnded)) endCollection();
+      return;
+    }
     renderEmbeds();
     if (layer && dialog) {
       const focusedKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.pcAction : null;
@@ -887,6 +912,8 @@
     allowService: (id) => ready.then(() => allowService(id)),
     /** Switches the banner's language ('de' or 'en'). */
     setLanguage: (value) => ready.then(() => setLanguage(value)),
+    /** True once the engine said consent collection has ended (410 collection_ended). */
+    isEnded: () => ended,
     /** The consent id in the cookie, or null. */
     getConsentId: () => readCookie(),
     /** Resolves once the configuration and the stored choice are loaded. */
