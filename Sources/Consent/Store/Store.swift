@@ -11,13 +11,15 @@ public final class Store: Sendable {
     public let path: String
 
     /// Opens (and creates, with its folder) the database at `path`, and migrates it to the current schema.
-    public init(path: String, migrate: Bool = true) throws {
+    /// `readOnly` opens an existing database without writing a byte (see ``openUnchanged(path:)``).
+    public init(path: String, migrate: Bool = true, readOnly: Bool = false) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
+        if !folder.isEmpty && !readOnly {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         }
         var config = Configuration()
+        config.readonly = readOnly
         // Several processes share the file (`serve` and the DPO's commands): wait for the lock
         // instead of failing. (GRDB opens pool writes with BEGIN IMMEDIATE, so no transaction has to
         // upgrade its lock half-way.)
@@ -30,8 +32,8 @@ public final class Store: Sendable {
         pool = try DatabasePool(path: path, configuration: config)
         self.path = path
         // The database holds personal data (sealed, but still): not readable by others.
-        chmod(path, 0o600)
-        if migrate { try Migrations.migrator.migrate(pool) }
+        if !readOnly { chmod(path, 0o600) }
+        if migrate && !readOnly { try Migrations.migrator.migrate(pool) }
     }
 
     /// Checkpoints the WAL into the database file and truncates it to zero bytes, so that no page

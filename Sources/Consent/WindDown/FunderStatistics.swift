@@ -5,9 +5,10 @@ import GRDB
 ///
 /// Every count from 1 to 4 is shown as `"< 5"` (primary suppression), so that nobody can be
 /// singled out; where a row or column total is shown and exactly one cell of that row or column is
-/// suppressed, the smallest other non-zero cell is suppressed too (secondary suppression), so that
-/// the hidden count cannot be worked out as the total minus the rest. Totals below 5 are
-/// suppressed like any cell. Only these strings are stored and printed, never the raw counts.
+/// suppressed, the smallest other non-zero cell is withheld too and shown as `"•"` (secondary
+/// suppression), so that the hidden count cannot be worked out as the total minus the rest.
+/// Totals below 5 are suppressed like any cell. Only these strings are stored and printed, never
+/// the raw counts.
 public struct CountTable: Codable, Sendable, Equatable {
     public var columns: [String]
     public var rows: [Row]
@@ -22,6 +23,7 @@ public struct CountTable: Codable, Sendable, Equatable {
 
     public static let threshold = 5
     public static let suppressed = "< 5"
+    public static let withheld = "•"
 
     /// Builds the table from raw counts (`matrix[row][column]`), suppressing as described above.
     static func make(columns: [String], rows labels: [String], matrix: [[Int]], rowTotals: Bool, columnTotals: Bool) -> CountTable {
@@ -50,7 +52,9 @@ public struct CountTable: Codable, Sendable, Equatable {
                 }
             }
         }
-        func show(_ n: Int, _ hide: Bool) -> String { hide || (n > 0 && n < threshold) ? suppressed : String(n) }
+        func show(_ n: Int, _ hide: Bool) -> String {
+            n > 0 && n < threshold ? suppressed : hide ? withheld : String(n)
+        }
         let rows = matrix.indices.map { r in
             Row(label: labels[r], cells: matrix[r].indices.map { show(matrix[r][$0], hidden[r][$0]) },
                 total: rowTotals ? show(matrix[r].reduce(0, +), false) : nil)

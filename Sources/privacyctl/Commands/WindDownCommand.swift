@@ -51,6 +51,16 @@ struct WindDownRunCommand: AsyncParsableCommand {
         return ext.isEmpty ? "\(stem(report)).\(suffix)" : "\(stem(report)).\(suffix).\(ext)"
     }
 
+    /// The database as it is: a dry run must not even run the (empty) migration.
+    static func openUnchanged(_ global: GlobalOptions) throws -> Store {
+        guard FileManager.default.fileExists(atPath: global.databasePath) else { return try global.openExistingStore() }
+        do {
+            return try Store.openUnchanged(path: global.databasePath)
+        } catch {
+            throw Failure(.failed, "cannot open the database \(global.databasePath): \(error)")
+        }
+    }
+
     var hasPassphraseSource: Bool {
         global.passphraseFile != nil || ProcessInfo.processInfo.environment["PRIVACY_PASSPHRASE"].nonEmpty != nil
             || isatty(STDIN_FILENO) == 1
@@ -58,14 +68,16 @@ struct WindDownRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let policy = try global.loadPolicy()
-        let store = try global.openExistingStore()
+        let store = dryRun ? try Self.openUnchanged(global) : try global.openExistingStore()
         let clock = try global.clock()
         let keys = global.keyDirectory
         // The contact data is sealed: statistics (callback windows) and the archive package open it.
         var archive: ContactArchive?
         var passphrase: Passphrase?
         let sealed = try await KeyDestruction(store: store, keys: keys, clock: clock).sealedRecords()
-        if sealed > 0 && (!dryRun || hasPassphraseSource) {
+        let done = try await ProgrammeStatus.read(store: store, policy: policy, now: clock.now()).windDownSteps
+        let needsKey = done[WindDownStep.statistics.rawValue] == nil || done[WindDownStep.archive.rawValue] == nil
+        if sealed > 0 && needsKey && (!dryRun || hasPassphraseSource) {
             let pass = try global.passphrase()
             archive = ContactArchive(store: store, opener: Opener(keyPair: try keys.loadKeyPair(passphrase: pass)),
                                      index: BlindIndex(key: try keys.loadPublic().indexKey))
