@@ -16,7 +16,7 @@ struct WindDownCommand: AsyncParsableCommand {
             Examples:
               PRIVACY_NOW=2025-02-01T00:00:00+01:00 privacyctl wind-down --dry-run
               privacyctl wind-down --out loeschbericht.md
-              privacyctl wind-down archive --decision declined --reference "StA LW 0815/2025"
+              privacyctl wind-down archive --decision declined --reference "StA 0815/2025"
             """,
         subcommands: [WindDownRunCommand.self, WindDownArchiveCommand.self],
         defaultSubcommand: WindDownRunCommand.self)
@@ -135,7 +135,7 @@ struct WindDownArchiveCommand: AsyncParsableCommand {
             The wind-down offers the kinds of records the policy names (archive.offer) to the archive and stops until its decision is recorded here. "taken": the next run exports an archive package (decrypted, with a manifest and SHA-256 checksums) before the purge. "declined": the records may be purged. The reference is the archive's file number (Aktenzeichen) or letter; it holds no personal data.
 
             Example:
-              privacyctl wind-down archive --decision declined --reference "StA LW 0815/2025"
+              privacyctl wind-down archive --decision declined --reference "StA 0815/2025"
             """)
 
     @OptionGroup var global: GlobalOptions
