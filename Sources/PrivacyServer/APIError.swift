@@ -13,6 +13,11 @@ struct APIError: Error, Sendable {
 
     static func malformed(_ message: String) -> APIError { APIError(status: .badRequest, code: "malformed_request", message: message) }
     static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not_found", message: message) }
+    /// After the policy's `consent.collect_until`: the banner is no longer shown and no choice is recorded.
+    static func collectionEnded(since instant: Date) -> APIError {
+        APIError(status: .gone, code: "collection_ended",
+                 message: "The programme has ended; consent choices are no longer collected (since \(Timestamp.format(instant))).")
+    }
     static func invalid(_ fields: [String: String]) -> APIError {
         let summary = fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
         return APIError(status: .unprocessableContent, code: "validation_failed", message: "The request breaks a rule: \(summary).", fields: fields)

@@ -13,6 +13,8 @@ public struct Engine: Sendable {
     public let tombstones: TombstoneLog?
     /// The storage condition the latest writes met (full disk, held lock), for `/healthz`.
     public let health = StorageHealth()
+    /// Failures of the scheduled purge and chain check, for `/healthz`.
+    public let purgeHealth = ServiceHealth()
     /// The ledger and the intake share the one group-commit writer of this process.
     let ledger: ConsentLedger
     let intake: ContactIntake

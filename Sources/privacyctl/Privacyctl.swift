@@ -39,6 +39,7 @@ struct Privacyctl: AsyncParsableCommand {
             RequestCommand.self,
             BackupCommand.self, RestoreCommand.self,
             ReceiptCommand.self,
+            WindDownCommand.self, ProgrammeCommand.self,
         ]
     )
 

@@ -24,10 +24,13 @@ public struct PurgedRule: Codable, Sendable, Equatable {
     /// With `applies_to: refusals`: the optional purposes of the policy the purge ran under (what
     /// "granted something optional" meant then).
     public var optionalPurposes: [String]? = nil
+    /// For a consent-records rule: the required purposes of the policy the purge ran under (a
+    /// grant of those is no sign of consent when the "withdrawn" clock looks for the last grant).
+    public var requiredPurposes: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case rule, data, action, starts, after, holds, cutoffMs = "cutoff_ms"
-        case appliesTo = "applies_to", optionalPurposes = "optional_purposes"
+        case appliesTo = "applies_to", optionalPurposes = "optional_purposes", requiredPurposes = "required_purposes"
     }
 }
 
@@ -35,6 +38,9 @@ extension PurgedRule {
     init(_ rule: RetentionRule, cutoff: Int64, policy: Policy) {
         self.init(rule: rule.id, data: rule.data.rawValue, action: rule.action.rawValue, starts: rule.starts.rawValue,
                   after: rule.after.text, cutoffMs: cutoff, holds: rule.holds.map(\.rawValue))
+        if rule.data == .consentRecords {
+            requiredPurposes = policy.consent.purposes.filter(\.required).map(\.id)
+        }
         if rule.appliesTo != .all {
             appliesTo = rule.appliesTo.rawValue
             optionalPurposes = RetentionSelection.optionalPurposes(policy)

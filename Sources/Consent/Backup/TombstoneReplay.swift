@@ -43,11 +43,12 @@ extension PurgedRule {
 
 extension RetentionSelection {
     /// The selection a purge made, with its recorded cut-off, stamped with the purge's instant.
-    init(replaying rule: RetentionRule, cutoff: Int64, at: Int64, optionalPurposes: [String]) {
+    init(replaying rule: RetentionRule, cutoff: Int64, at: Int64, optionalPurposes: [String], requiredPurposes: [String]) {
         self.rule = rule
         self.cutoff = cutoff
         self.now = at
         self.grants = Self.grantsSQL(optionalPurposes: optionalPurposes)
+        self.requiredPurposes = requiredPurposes
     }
 }
 
@@ -112,7 +113,8 @@ struct TombstoneReplay {
     private func purge(_ t: Tombstone, _ db: Database, into result: inout ReappliedTombstone) throws {
         for purged in t.rules ?? [] {
             let selection = RetentionSelection(replaying: try purged.retentionRule(), cutoff: purged.cutoffMs, at: t.atMs,
-                                               optionalPurposes: purged.optionalPurposes ?? [])
+                                               optionalPurposes: purged.optionalPurposes ?? [],
+                                               requiredPurposes: purged.requiredPurposes ?? [])
             while true {
                 let n = try selection.apply(db, limit: 2000)
                 if n == 0 { break }

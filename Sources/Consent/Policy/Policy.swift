@@ -16,6 +16,8 @@ public struct Policy: Sendable {
     public var archive: ArchiveSettings
     /// The public holidays at the controller's seat, for the deadlines of requests (Art. 12(3)).
     public var holidays = HolidayCalendar(region: .none)
+    /// What happens after the programme's end (`privacyctl wind-down`); see docs/wind-down.md.
+    public var windDown: WindDownSettings = WindDownSettings()
     /// BLAKE2b-256 of the file's bytes, hex: recorded with every purge.
     public var sourceHash: String
     /// `log_origin`: the first line of every checkpoint; `nil` for the default, see ``checkpointOrigin``.
@@ -60,6 +62,23 @@ public struct Policy: Sendable {
     public func isCollecting(at instant: Date) -> Bool { collectionWindow.contains(instant) }
 
     public func purpose(_ id: String) -> Purpose? { consent.purposes.first { $0.id == id } }
+
+    /// The first instant after `consent.collect_until` (midnight local time after that day), or
+    /// `nil` when the policy sets no end: from then on the banner's routes answer 410 `collection_ended`.
+    public var consentCollectionEnd: Date? {
+        guard let until = consent.collectUntil, let lastDay = calendar.date(from: until) else { return nil }
+        return calendar.date(byAdding: .day, value: 1, to: lastDay)
+    }
+
+    /// Consent choices are recorded until ``consentCollectionEnd`` (always, when the policy sets none).
+    public func isCollectingConsents(at instant: Date) -> Bool {
+        consentCollectionEnd.map { instant < $0 } ?? true
+    }
+
+    /// The kinds of data the wind-down must offer to the public archive before they are purged.
+    public var archiveOfferedKinds: [DataKind] {
+        archive.offerBeforePurge && archive.offered.isEmpty ? DataKind.allCases : archive.offered
+    }
 }
 
 public struct LocalizedText: Sendable, Equatable {
@@ -120,6 +139,8 @@ public struct ConsentSettings: Sendable {
     public var minimiseRefusals: Bool = true
     /// The first-party cookie that holds the consent id (what the notice names).
     public var cookieName: String = "privacy_consent_id"
+    /// The last day (inclusive, local time) consent choices are recorded; `nil`: no end.
+    public var collectUntil: DateComponents? = nil
 
     public var allServices: [(purpose: Purpose, service: Service)] {
         purposes.flatMap { p in p.services.map { (p, $0) } }
@@ -206,4 +227,31 @@ public struct ArchiveSettings: Sendable {
     /// Some Land laws require offering records to the public archive before deletion.
     public var offerBeforePurge: Bool
     public var archive: String?
+    /// The kinds offered to the archive before the purge (ThürArchivG § 11): `offer: true` is
+    /// every kind, a list names them; empty: nothing is offered.
+    public var offered: [DataKind] = []
+    /// The archive's blanket appraisal decision, when one exists (no per-case offer needed).
+    public var appraisal: ArchiveDecision? = nil
+    /// The reference (Aktenzeichen) of the blanket appraisal decision.
+    public var appraisalReference: String? = nil
+}
+
+/// The public archive's decision on what was offered.
+public enum ArchiveDecision: String, Sendable, CaseIterable, Codable {
+    /// The archive takes the records (an archive package is handed over before the purge).
+    case taken
+    /// The archive declines them (they may be purged).
+    case declined
+}
+
+/// `wind_down`: the programme's end, carried out.
+public struct WindDownSettings: Sendable {
+    /// After the programme's end plus this, open requests and holds no longer stop the wind-down
+    /// (they are still reported, and the purge still keeps what a hold keeps).
+    public var grace: ISODuration = ISODuration("P0D")!
+    /// How long the deletion records (the wind-down's steps and report) are kept, when the archive
+    /// law or the archive names a period; `nil`: not stated (they are never purged automatically).
+    public var recordsKept: ISODuration? = nil
+
+    public init() {}
 }

@@ -49,7 +49,7 @@ public struct PolicyParser {
     private mutating func build(_ root: Node, sourceHash: String) -> Policy? {
         guard let top = mapping(root, "the policy", keys: [
             "format", "policy_version", "controller", "time_zone", "programme", "consent",
-            "contact_requests", "retention", "erasure", "archive",
+            "contact_requests", "retention", "erasure", "archive", "wind_down",
             "holidays", "extra_holidays",
             "log_origin", "audit",
             "dpo", "processors",
@@ -74,9 +74,20 @@ public struct PolicyParser {
             erasure.consentRecords = a
         }
         var archive = ArchiveSettings(offerBeforePurge: false, archive: nil)
-        if let node = top["archive"], let m = mapping(node, "archive", keys: ["offer_before_purge", "archive"]) {
+        if let node = top["archive"], let m = mapping(node, "archive", keys: ["offer_before_purge", "archive", "offer", "appraisal", "appraisal_reference"]) {
             archive.offerBeforePurge = bool(m, "offer_before_purge") ?? false
             archive.archive = m["archive"].flatMap { scalar($0, "archive") }
+            if let offer = m["offer"] { archive.offered = archiveOffer(offer) }
+            if m["appraisal"] != nil { archive.appraisal = enumValue(m, "appraisal", ArchiveDecision.self) }
+            archive.appraisalReference = optionalString(m, "appraisal_reference")
+            if archive.appraisal != nil, archive.appraisalReference == nil {
+                report(m["appraisal"]!, "missing-key", "a blanket appraisal decision needs its 'appraisal_reference' (the archive's file number)")
+            }
+        }
+        var windDown = WindDownSettings()
+        if let node = top["wind_down"], let m = mapping(node, "wind_down", keys: ["grace", "records_kept"]) {
+            if let g = m["grace"] { windDown.grace = duration(g, "grace") ?? windDown.grace }
+            windDown.recordsKept = m["records_kept"].flatMap { duration($0, "records_kept") }
         }
         let holidays = buildHolidays(top)
         let logOrigin = buildLogOrigin(top)
@@ -90,6 +101,7 @@ public struct PolicyParser {
                             erasure: erasure, archive: archive, sourceHash: sourceHash,
                             logOrigin: logOrigin, checkpointMaxAge: checkpointMaxAge, dpo: dpo, processors: processors)
         policy.holidays = holidays
+        policy.windDown = windDown
         return policy
     }
 
@@ -159,7 +171,7 @@ public struct PolicyParser {
     }
 
     private mutating func buildConsent(_ node: Node) -> ConsentSettings? {
-        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts", "banner_strings", "minimise_refusals", "cookie_name"]) else { return nil }
+        guard let m = mapping(node, "consent", keys: ["valid_days", "purposes", "texts", "banner_strings", "minimise_refusals", "cookie_name", "collect_until"]) else { return nil }
         let validDays = int(m, "valid_days", min: 1)
         var purposes: [Purpose] = []
         var seen = Set<String>()
@@ -192,6 +204,7 @@ public struct PolicyParser {
         var settings = ConsentSettings(validDays: validDays, purposes: purposes, texts: texts, bannerStrings: bannerStrings)
         settings.minimiseRefusals = bool(m, "minimise_refusals") ?? true
         if m["cookie_name"] != nil, let cookie = identifier(m, "cookie_name") { settings.cookieName = cookie }
+        settings.collectUntil = m["collect_until"].flatMap { date($0, "collect_until") }
         return settings
     }
 
@@ -305,5 +318,36 @@ public struct PolicyParser {
         }
         checkCoverage(rules, node: node)
         return rules
+    }
+
+    /// `offer: true` (every kind), `false`, or a list of data kinds.
+    private mutating func archiveOffer(_ node: Node) -> [DataKind] {
+        if case .scalar(let s) = node {
+            switch s.string {
+            case "true": return DataKind.allCases
+            case "false": return []
+            default:
+                report(node, "bad-value", "'offer' must be true, false or a list of \(DataKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                return []
+            }
+        }
+        guard let list = sequence(node, "offer") else { return [] }
+        var kinds: [DataKind] = []
+        for item in list {
+            guard let name = scalar(item, "offer") else { continue }
+            if let kind = DataKind(rawValue: name) { kinds.append(kind) } else {
+                report(item, "bad-value", "'\(name)' is not a kind of data; use one of \(DataKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        return kinds
+    }
+
+    private mutating func duration(_ node: Node, _ key: String) -> ISODuration? {
+        guard let text = scalar(node, key) else { return nil }
+        guard let d = ISODuration(text) else {
+            report(node, "bad-duration", "'\(text)' is not an ISO-8601 duration (e.g. P1M, P10Y)")
+            return nil
+        }
+        return d
     }
 }

@@ -61,6 +61,9 @@ public struct Retention: Sendable {
         self.batchSize = batchSize
     }
 
+    /// The `held` key of records kept because the archive has not decided on the offer yet.
+    public static let awaitingArchiveHold = "archive_offer"
+
     public enum Failure: Error, CustomStringConvertible {
         case archiveOfferRequired(String)
         public var description: String {
@@ -74,9 +77,14 @@ public struct Retention: Sendable {
     /// Runs every rule. `progress` hears (rule id, records done so far, records due).
     public func run(dryRun: Bool, archiveOffered: Bool = false,
                     progress: (@Sendable (String, Int, Int) -> Void)? = nil) async throws -> PurgeReport {
-        if policy.archive.offerBeforePurge && !archiveOffered && !dryRun {
+        // A decision recorded by `privacyctl wind-down archive` (or the policy's blanket appraisal)
+        // counts as the offer made; until then the offered kinds are kept (ThürArchivG § 11).
+        var decided = archiveOffered || policy.archive.appraisal != nil
+        if !decided { decided = try await store.pool.read { db in try WindDownLog.archiveDecision(db) != nil } }
+        if policy.archive.offerBeforePurge && !decided && !dryRun {
             throw Failure.archiveOfferRequired(policy.archive.archive ?? "the public archive")
         }
+        let awaitingArchive = decided ? [] : Set(policy.archive.offered)
         let now = clock.now()
         if !dryRun { try tombstones?.prepare() }
         // Art. 21: choices recorded after an objection lose page, IP prefix and user agent (issue 13).
@@ -96,6 +104,13 @@ public struct Retention: Sendable {
             var outcome = RuleOutcome(rule: rule.id, data: rule.data.rawValue, action: rule.action.rawValue,
                                       dueIfBefore: dueIfBefore.map(Timestamp.format), due: 0, done: 0, held: [:])
             let counts = try await store.pool.read { db in try selection.count(db, after: before) }
+            if awaitingArchive.contains(rule.data) {
+                // Offered to the archive and not decided yet: kept, and reported as held.
+                outcome.held = counts.held
+                if counts.due > 0 { outcome.held[Self.awaitingArchiveHold] = counts.due }
+                outcomes.append(outcome)
+                continue
+            }
             outcome.due = counts.due
             outcome.held = counts.held
             if !dryRun && counts.due > 0, try await store.pool.read({ db in try selection.prefersBulk(db, due: counts.due) }) {

@@ -10,6 +10,8 @@ struct RetentionSelection: Sendable {
     let now: Int64
     /// For a rule that applies to refusals only: the SQL test of an entry that grants something optional.
     let grants: String
+    /// The required purposes (always granted, so never a sign of consent).
+    let requiredPurposes: [String]
 
     /// A record is due when its event happened at or before *now minus the duration*, computed in
     /// the policy's time zone (so `P1D` across a daylight-saving change is one calendar day).
@@ -17,6 +19,7 @@ struct RetentionSelection: Sendable {
         self.rule = rule
         self.now = Timestamp.millis(now)
         grants = Self.grantsSQL(optionalPurposes: Self.optionalPurposes(policy))
+        self.requiredPurposes = policy.consent.purposes.filter(\.required).map(\.id)
         let calendar = policy.calendar
         switch rule.starts {
         case .programmeEnd:
@@ -79,19 +82,44 @@ struct RetentionSelection: Sendable {
     private var consentDue: String { consentDueAll + refusalsOnly }
 
     private var consentDueAll: String {
+        let due: String
         switch rule.starts {
-        case .received: return "recorded_at <= \(cutoffSQL) AND \(consentNotDone)"
-        case .programmeEnd: return consentNotDone
-        case .withdrawn, .expired:
-            let column = rule.starts == .withdrawn ? "method = 'withdraw' AND recorded_at" : "expires_at"
-            return """
+        case .received: due = "recorded_at <= \(cutoffSQL) AND \(consentNotDone)"
+        case .programmeEnd: due = consentNotDone
+        case .withdrawn:
+            // The clock starts with the entry that ended the consent's last grant: the first entry
+            // after the last one that granted anything optional, whatever its method (a `withdraw`,
+            // a later `reject_all`, or a selection that switches the earlier grants off). While the
+            // latest entry still grants something, the consent is not withdrawn.
+            due = """
+                \(consentNotDone) AND consent_id IN (
+                  SELECT g.consent_id FROM (
+                    SELECT consent_id, MAX(CASE WHEN \(Self.grantsOptional(required: requiredPurposes)) THEN seq END) AS last_grant
+                    FROM consent_ledger WHERE consent_id IS NOT NULL GROUP BY consent_id) AS g
+                  WHERE g.last_grant IS NOT NULL AND (
+                    SELECT w.recorded_at FROM consent_ledger AS w
+                    WHERE w.consent_id = g.consent_id AND w.seq > g.last_grant ORDER BY w.seq LIMIT 1) <= \(cutoffSQL))
+                """
+        case .expired:
+            due = """
                 \(consentNotDone) AND consent_id IN (
                   SELECT consent_id FROM (
                     SELECT consent_id, method, recorded_at, expires_at, MAX(seq)
                     FROM consent_ledger WHERE consent_id IS NOT NULL GROUP BY consent_id)
-                  WHERE \(column) <= \(cutoffSQL))
+                  WHERE expires_at <= \(cutoffSQL))
                 """
         }
+        return due
+    }
+
+    /// SQL: the ledger row in scope (`consent_ledger`) grants an optional purpose or any service.
+    /// Purpose ids are policy identifiers (`[a-z0-9_-]`), safe to inline.
+    static func grantsOptional(required: [String]) -> String {
+        let excluded = required.isEmpty ? "" : " AND p.key NOT IN (\(required.map { "'\($0)'" }.joined(separator: ",")))"
+        return """
+            (EXISTS (SELECT 1 FROM json_each(consent_ledger.purposes) AS p WHERE p.value = 1\(excluded)) \
+            OR EXISTS (SELECT 1 FROM json_each(consent_ledger.services) AS s WHERE s.value = 1))
+            """
     }
 
     private func consentHeld(_ kinds: String) -> String {

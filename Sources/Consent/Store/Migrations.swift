@@ -156,6 +156,16 @@ enum Migrations {
             }
             try TreeBackfill.run(db)
         }
+        m.registerMigration("v3-issue14: wind-down steps") { db in
+            // One row per completed step of `privacyctl wind-down` (owner: WindDownLog). Details are
+            // JSON without personal data; the rows are the deletion records the archive law keeps.
+            try db.create(table: "wind_down_steps") { t in
+                t.primaryKey("step", .text)                           // WindDownStep
+                t.column("completed_at", .integer).notNull()
+                t.column("actor", .text).notNull()
+                t.column("details", .text).notNull()
+            }
+        }
         return m
     }()
 }

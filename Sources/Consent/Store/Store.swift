@@ -13,18 +13,22 @@ public final class Store: Sendable {
     /// Opens (and creates, with its folder) the database at `path`, and migrates it to the current schema.
     /// - Parameter busyTimeout: how long a write waits for another process's lock before it fails
     ///   with `SQLITE_BUSY` (the server answers that 503 `database_busy`).
-    public init(path: String, migrate: Bool = true, busyTimeout: Double = Store.defaultBusyTimeout) throws {
+    /// - Parameter readOnly: opens an existing database without writing a byte (see ``openUnchanged(path:)``).
+    public init(path: String, migrate: Bool = true, busyTimeout: Double = Store.defaultBusyTimeout, readOnly: Bool = false) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
+        if !folder.isEmpty && !readOnly {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         }
         // The database holds personal data (sealed, but still): not readable by others. SQLite gives
         // the -wal and -shm files the database file's mode, so the file is made 0600 *before*
         // SQLite creates them (never through a symlink), and older files are tightened.
-        try Self.createPrivateFile(path)
-        for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
+        if !readOnly {
+            try Self.createPrivateFile(path)
+            for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
+        }
         var config = Configuration()
+        config.readonly = readOnly
         // Several processes share the file (`serve` and the DPO's commands): wait for the lock
         // instead of failing. (GRDB opens pool writes with BEGIN IMMEDIATE, so no transaction has to
         // upgrade its lock half-way.)
@@ -35,6 +39,7 @@ public final class Store: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: config)
         self.path = path
+        guard !readOnly else { return }
         // FULL: every commit is fsynced before the caller hears "done" (2xx means durable). GRDB
         // sets NORMAL on the writer when it turns WAL on, *after* `prepareDatabase`, so the writer
         // gets FULL again here. The pool keeps this one writer connection for its whole life.

@@ -54,6 +54,11 @@ struct ConfigRoutes {
     func register(on router: Router<PrivacyRequestContext>) {
         router.get("/v1/config") { request, _ in
             let policy = engine.policy
+            // After `consent.collect_until` the banner has nothing to ask: 410 tells the script to
+            // show neither the banner nor embeds.
+            if let end = policy.consentCollectionEnd, !policy.isCollectingConsents(at: engine.clock.now()) {
+                throw APIError.collectionEnded(since: end)
+            }
             let asked = request.uri.queryParameters.get("lang") ?? "de"
             // Everything shown comes from the same snapshot that new entries in this language record.
             let snapshot = engine.ledger.snapshot(language: policy.consent.texts[asked] != nil ? asked : "de")

@@ -31,6 +31,10 @@ struct ConsentRoutes {
     }
 
     func record(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
+        // After `consent.collect_until` nothing is recorded (withdrawal and reading stay possible).
+        if let end = engine.policy.consentCollectionEnd, !engine.policy.isCollectingConsents(at: engine.clock.now()) {
+            throw APIError.collectionEnded(since: end)
+        }
         let body = try await RequestDecoding.decode(RecordBody.self, from: request, context: context)
         var problems: [String: String] = [:]
         var consentID: ConsentID?

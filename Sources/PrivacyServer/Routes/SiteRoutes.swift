@@ -20,9 +20,14 @@ struct SiteRoutes {
 
     func register(on router: Router<PrivacyRequestContext>) {
         router.get("/healthz") { _, _ in
+            // 503 only when the database does not answer or cannot take writes (the contract); a key
+            // the server may not seal to, or a failed scheduled purge or chain check, keeps 200 with
+            // "degraded" and the detail.
             struct Health: Encodable {
                 var status: String
                 var problems: [String]?
+                var purge: String?
+                var audit: String?
             }
             guard await engine.store.isHealthy() else {
                 throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "The database does not answer.")
@@ -31,12 +36,16 @@ struct SiteRoutes {
             // started here) succeeds again.
             engine.health.probeIfFailing(engine.store)
             if let condition = engine.health.condition { throw APIError(condition) }
-            // The database answers (200), but contact requests are refused while vault.pub is unusable.
+            var problems: [String] = []
+            // Contact requests are refused while vault.pub is unusable.
             if let refusal = engine.keys.refusal {
                 let problem = if case .unpinned = refusal { "vault_key_unpinned" } else { "vault_key_unavailable" }
-                return try jsonResponse(Health(status: "degraded", problems: [problem]))
+                problems.append(problem)
             }
-            return try jsonResponse(Health(status: "ok"))
+            let purge = await engine.purgeHealth.purgeFailure, audit = await engine.purgeHealth.auditFailure
+            let degraded = !problems.isEmpty || purge != nil || audit != nil
+            return try jsonResponse(Health(status: degraded ? "degraded" : "ok", problems: problems.isEmpty ? nil : problems,
+                                           purge: purge, audit: audit))
         }
         // PRIVACY_SITE_DIR serves the page from a working folder instead of the bundled copy
         // (for working on the banner without rebuilding).

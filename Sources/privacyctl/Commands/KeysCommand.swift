@@ -5,8 +5,8 @@ import Vault
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Make or rotate the vault's key pair.",
-        subcommands: [KeysInitCommand.self, KeysRotateCommand.self])
+        abstract: "Make, rotate or destroy the vault's key pair.",
+        subcommands: [KeysInitCommand.self, KeysRotateCommand.self, KeysDestroyCommand.self])
 }
 
 /// `privacyctl keys init`

@@ -58,11 +58,18 @@
    * The only strings of the script's own: shown when GET /v1/config fails, so that nothing else
    * (and no choice) can be shown. Every other visible string comes from the engine, which keeps it
    * with the texts of the policy version (`banner_strings`, see docs/texts.md): a consent given here
-   * is always given to texts the engine can show later.
+   * is always given to texts the engine can show later. `ended_embed` is shown after the policy's
+   * `consent.collect_until`, when GET /v1/config answers 410 and serves no strings.
    */
   const FALLBACK = {
-    de: { error_config: 'Die Cookie-Einstellungen konnten nicht geladen werden. Externe Inhalte bleiben deaktiviert.' },
-    en: { error_config: 'The cookie settings could not be loaded. External content stays disabled.' },
+    de: {
+      error_config: 'Die Cookie-Einstellungen konnten nicht geladen werden. Externe Inhalte bleiben deaktiviert.',
+      ended_embed: 'Dieser Inhalt wird nicht mehr angezeigt: Das Programm ist beendet.',
+    },
+    en: {
+      error_config: 'The cookie settings could not be loaded. External content stays disabled.',
+      ended_embed: 'This content is no longer shown: the programme has ended.',
+    },
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -79,6 +86,7 @@
   let ownCloses = 0;
   let toast = null;
   let toastTimer = 0;
+  let ended = false;          // the engine answered 410 collection_ended: no banner, no embeds
   const gpc = navigator.globalPrivacyControl === true;
 
   /** A two-letter language code (the engine answers in German when it has no texts in it). */
@@ -133,6 +141,11 @@
 
   async function loadConfig(language) {
     const res = await api('GET', '/v1/config?lang=' + encodeURIComponent(language));
+    if (res.status === 410) {
+      const err = new Error('collection ended');
+      err.collectionEnded = true;
+      throw err;
+    }
     if (!res.ok || !res.body) throw new Error('config ' + res.status);
     config = res.body;
     lang = pickLanguage(config.language || language);
@@ -805,7 +818,8 @@
     });
     try {
       await loadConfig(lang);
-    } catch (_) {
+    } catch (err) {
+      if (err && err.collectionEnded) { endCollection(); return; }
       announce(t('error_config'));
       renderPlaceholdersWithoutConfig();
       return;
@@ -827,6 +841,19 @@
     if (ask) open('first');
   }
 
+  /** After the policy's consent.collect_until: no banner, no embeds, and no cookie left behind. */
+  function endCollection() {
+    ended = true;
+    config = null;
+    state = null;
+    deleteCookie();
+    updateConsentMode();
+    for (const el of document.querySelectorAll('[data-consent-service]')) {
+      el.replaceChildren(h('p', { class: 'pc-ended', lang }, t('ended_embed')));
+      el.dataset.consentState = 'ended';
+    }
+  }
+
   function renderPlaceholdersWithoutConfig() {
     for (const el of document.querySelectorAll('[data-consent-service]')) el.dataset.consentState = 'placeholder';
   }
@@ -835,7 +862,10 @@
     const next = pickLanguage(value);
     if (next === lang && config) return;
     lang = next;
-    try { await loadConfig(lang); } catch (_) { return; }
+    try { await loadConfig(lang); } catch (err) {
+      if (ended || (err && err.collectionEnded)) endCollection();
+      return;
+    }
     renderEmbeds();
     if (layer && dialog) {
       const focusedKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.pcAction : null;
@@ -863,6 +893,8 @@
     allowService: (id) => ready.then(() => allowService(id)),
     /** Switches the banner's language ('de' or 'en'). */
     setLanguage: (value) => ready.then(() => setLanguage(value)),
+    /** True once the engine said consent collection has ended (410 collection_ended). */
+    isEnded: () => ended,
     /** The consent id in the cookie, or null. */
     getConsentId: () => readCookie(),
     /** Resolves once the configuration and the stored choice are loaded. */

@@ -46,6 +46,7 @@
     embed_fallback_map: 'A Google Maps map is shown here once you allow it.',
     form_title: 'Contact request',
     closed_title: 'The programme has ended',
+    ended_notice: 'The “Social Cohesion” programme in the Südstadt has ended. This website is no longer updated; it stores no cookie choice and shows no embedded content any more.',
     closed_text: 'The “Social Cohesion” programme in the Südstadt ended on 31 December 2024. We therefore no longer accept contact requests through this form.',
     closed_visit: 'You can still reach us in person at the neighbourhood office, Käthe-Kollwitz-Straße 20, 37327 Leinefelde-Worbis:',
     closed_appointments: 'Appointments can also be arranged by phone or video call.',
@@ -186,6 +187,7 @@
   async function loadConfig() {
     try {
       const res = await fetch('/v1/config?lang=' + encodeURIComponent(lang), { credentials: 'omit', headers: { Accept: 'application/json' } });
+      if (res.status === 410) { showEnded(); return; }
       if (!res.ok) return;
       config = await res.json();
     } catch (_) { return; }
@@ -194,6 +196,17 @@
       if (typeof v === 'string' && v) el.textContent = v;
     }
     if (config.contact_requests_open === false) showClosed(false);
+  }
+
+  // After the policy's consent.collect_until (410 collection_ended): the programme has ended, there
+  // is no banner and no contact form any more, so neither are offered.
+  function showEnded() {
+    showClosed(false);
+    document.getElementById('programme-ended').hidden = false;
+    for (const el of document.querySelectorAll('[data-privacy-open]')) {
+      const item = el.closest('li') || el.closest('p') || el;
+      item.hidden = true;
+    }
   }
 
   function showClosed(focus) {
