@@ -84,12 +84,20 @@ struct TombstoneLogTests {
         #expect(try await box.count("SELECT COUNT(*) FROM consent_ledger WHERE consent_id IS NOT NULL") == 1)
     }
 
-    @Test("a real purge writes one tombstone with each rule's cut-off; a dry run writes none")
+    @Test("a real purge writes one tombstone with each rule's cut-off; a dry run and a purge that deletes nothing write none")
     func purgeTombstone() async throws {
         let retention = Retention(store: box.store, policy: box.policy, clock: clock("2025-01-02T00:00:00+01:00"), actor: "test", tombstones: log)
         _ = try await retention.run(dryRun: true)
         #expect(!log.exists)
         _ = try await retention.run(dryRun: false)
+        #expect(try log.read().entries.isEmpty, "nothing was due: nothing to re-apply")
+        try await box.submit(email: "due@example.org")  // received in the programme: due at its end
+        _ = try await retention.run(dryRun: true)
+        #expect(try log.read().entries.isEmpty)
+        _ = try await retention.run(dryRun: false)
+        #expect(try log.read().entries.count == 1)
+        _ = try await retention.run(dryRun: false)
+        #expect(try log.read().entries.count == 1, "the second purge deleted nothing")
         let t = try #require(try log.read().entries.last)
         #expect(t.kind == .purge)
         let rules = try #require(t.rules)

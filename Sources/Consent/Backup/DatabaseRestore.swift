@@ -68,7 +68,6 @@ public struct DatabaseRestore: Sendable {
     public func run(backup: String, keyPair: VaultKeyPair, force: Bool) async throws -> RestoreReport {
         let manifest = try Self.manifest(of: backup)
         try checkTarget(force: force)
-        let (selected, selection, torn) = try tombstonesToReapply(manifest)
 
         let temp = try PrivateTemporaryFolder(besideDatabase: databasePath, purpose: "restore")
         defer { temp.remove() }
@@ -93,6 +92,8 @@ public struct DatabaseRestore: Sendable {
         } catch {
             throw ConsentError.integrity("the backup decrypted, but the database inside does not check: \(error)")
         }
+        // Only a backup that verified asks for its tombstones (a damaged file is an integrity failure).
+        let (selected, selection, torn) = try tombstonesToReapply(manifest)
 
         let replaced = replacedSizes()
         let now = clock.now()

@@ -137,10 +137,12 @@ public struct Retention: Sendable {
                 return t
             }()
             let tombstones = self.tombstones
+            // A purge that deleted or anonymised nothing leaves nothing for a restore to re-apply.
+            let leavesTombstone = summary.rules.contains { $0.done > 0 }
             try await store.pool.write { db in
                 // In the transaction of the audit entry, after every deletion committed: a backup
                 // that sees this line under the write lock also holds the purge's result.
-                try tombstones?.append(tombstone)
+                if leavesTombstone { try tombstones?.append(tombstone) }
                 var details = ["policy_version": summary.policyVersion, "policy_hash": summary.policyHash, "as_of": summary.asOf]
                 if objected > 0 { details["objection.minimised"] = String(objected) }
                 for o in summary.rules {

@@ -80,7 +80,15 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         if !transparency.ok {
             if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
-            throw Failure(.integrity, transparency.problems.joined(separator: "\n"))
+            // A checkpoint signed before a restore covers entries the restore lost: say so, so that
+            // the DPO reads the failure as the restore's loss (recorded in the audit log), not an edit.
+            let losses = restores.compactMap { r -> String? in
+                guard let lost = r.ledgerLost else { return nil }
+                return "the restore of \(r.restoredAt) (audit entry #\(r.auditSequence)) lost ledger entries #\(lost.lowerBound)–#\(lost.upperBound)"
+            }
+            let because = losses.isEmpty ? "" : "\nA checkpoint signed before a restore fails for what the restore lost: " + losses.joined(separator: "; ")
+                + ". That is the restore's loss, recorded in the audit log; sign a new checkpoint once it is accepted."
+            throw Failure(.integrity, transparency.problems.joined(separator: "\n") + because)
         }
     }
 }
