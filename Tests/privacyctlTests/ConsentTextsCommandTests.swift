@@ -159,6 +159,25 @@ struct ConsentTextsCommandTests {
         #expect(try keptLanguages(cli, version: "2024-09-01") == ["de"])
     }
 
+    @Test("audit verify checks every kept texts document: an edited one exits 4 naming its version and language")
+    func verifyChecksKeptTexts() async throws {
+        let cli = try CLIFixture()
+        _ = try await cli.recordConsent()
+        let clean = cli.run(["audit", "verify"])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stdout.contains("policy texts: OK"), "\(clean.stdout)")
+        try await cli.store().pool.write { db in
+            try db.execute(sql: "UPDATE policy_texts SET document = replace(document, 'Cookies', 'Kekse')")
+        }
+        let edited = cli.run(["audit", "verify"])
+        #expect(edited.status == 4)
+        #expect(edited.stderr.contains("kept texts of ") && edited.stderr.contains("does not hash to its address"), "\(edited.stderr)")
+        let json = cli.run(["audit", "verify", "--json"])
+        #expect(json.status == 4)
+        let problems = ((json.json as? [String: Any])?["policy_texts"] as? [String: Any])?["problems"] as? [String]
+        #expect(problems?.isEmpty == false)
+    }
+
     @Test("an entry whose texts were never kept (recorded before this change) exits 3 and says why")
     func neverKept() async throws {
         let cli = try CLIFixture()

@@ -80,20 +80,43 @@ public struct PolicyTextArchive: Sendable {
                 throw PolicyTextsError.notKept(consentID: id.rawValue, sequence: entry.seq, policyVersion: entry.policyVersion,
                                                recordedAt: recordedAt, textsHash: hashHex)
             }
-            let bytes = Data(row.document.utf8)
-            guard Data(Digest.blake2b([UInt8](bytes))) == hash else {
-                throw PolicyTextsError.corrupt(textsHash: hashHex ?? "-", problem: "its document does not hash to its address")
-            }
-            let texts: PolicyTexts
-            do { texts = try JSONDecoder().decode(PolicyTexts.self, from: bytes) } catch {
-                throw PolicyTextsError.corrupt(textsHash: hashHex ?? "-", problem: "its document is not a texts document (\(error))")
-            }
-            guard TextsSnapshot(texts).document == bytes else {
-                throw PolicyTextsError.corrupt(textsHash: hashHex ?? "-", problem: "its document is not in canonical form")
-            }
+            let texts = try Self.checked(row)
             return KeptTexts(consentID: id.rawValue, sequence: entry.seq, recordedAt: recordedAt, method: entry.method,
                              textsHash: hashHex ?? "", keptAt: Timestamp.format(Timestamp.date(millis: row.keptAt)), texts: texts)
         }
+    }
+}
+
+extension PolicyTextArchive {
+    /// The texts of `row`, after checking that its document hashes to its address, is a texts
+    /// document and is in canonical form; else ``PolicyTextsError/corrupt(textsHash:problem:)``.
+    static func checked(_ row: KeptTextsRecord) throws -> PolicyTexts {
+        let bytes = Data(row.document.utf8)
+        let hashHex = Digest.hex([UInt8](row.textsHash))
+        guard Data(Digest.blake2b([UInt8](bytes))) == row.textsHash else {
+            throw PolicyTextsError.corrupt(textsHash: hashHex, problem: "its document does not hash to its address")
+        }
+        let texts: PolicyTexts
+        do { texts = try JSONDecoder().decode(PolicyTexts.self, from: bytes) } catch {
+            throw PolicyTextsError.corrupt(textsHash: hashHex, problem: "its document is not a texts document (\(error))")
+        }
+        guard TextsSnapshot(texts).document == bytes else {
+            throw PolicyTextsError.corrupt(textsHash: hashHex, problem: "its document is not in canonical form")
+        }
+        return texts
+    }
+
+    /// `audit verify`: every kept texts document checked as ``checked(_:)`` does; the problems
+    /// found, one line each (empty when all verify), and how many were checked.
+    public static func verifyKept(_ db: Database) throws -> (checked: Int, problems: [String]) {
+        var problems: [String] = []
+        var count = 0
+        let rows = try KeptTextsRecord.fetchCursor(db, sql: "SELECT * FROM policy_texts ORDER BY kept_at, texts_hash")
+        while let row = try rows.next() {
+            count += 1
+            do { _ = try checked(row) } catch { problems.append("kept texts of \(row.policyVersion)/\(row.language): \(error)") }
+        }
+        return (count, problems)
     }
 }
 

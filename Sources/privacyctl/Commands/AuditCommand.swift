@@ -29,6 +29,17 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         var chains: [ChainReport]
         var restores: [RestoreLoss]
         var transparency: TransparencyReport
+        var policyTexts: TextsCheck
+
+        /// The kept policy texts (issue 11): how many were checked, what failed.
+        struct TextsCheck: Encodable {
+            var checked: Int
+            var problems: [String]
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case ok, chains, restores, transparency, policyTexts = "policy_texts"
+        }
     }
 
     func run() async throws {
@@ -43,12 +54,13 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         let verifier = try? global.keyDirectory.loadAuditVerifier()
         let sources = files
-        let (chains, restores, transparency) = try await store.pool.read { db in
+        let (chains, restores, transparency, texts) = try await store.pool.read { db in
             ([try ConsentLedger.verifyChain(db), try AuditLog.verify(db)], try RestoreHistory.losses(db),
-             try TransparencyVerifier.verify(db, verifier: verifier, files: sources))
+             try TransparencyVerifier.verify(db, verifier: verifier, files: sources), try PolicyTextArchive.verifyKept(db))
         }
-        let report = Report(ok: chains.allSatisfy(\.ok) && transparency.ok, chains: chains, restores: restores,
-                            transparency: transparency)
+        let report = Report(ok: chains.allSatisfy(\.ok) && transparency.ok && texts.problems.isEmpty, chains: chains,
+                            restores: restores, transparency: transparency,
+                            policyTexts: .init(checked: texts.checked, problems: texts.problems))
         if output.json {
             try Output.json(report)
         } else {
@@ -66,6 +78,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 Output.line("\(c.checkpoint): \(c.ok ? "OK (signature and consistency proofs)" : "FAILED")")
             }
             if transparency.checkpoints.isEmpty { Output.line("no checkpoint yet: run `privacyctl audit checkpoint` so that a rewrite of the history can be proven") }
+            Output.line(texts.problems.isEmpty ? "policy texts: OK (\(texts.checked) kept documents hash to their texts_hash)"
+                                               : "policy texts: \(texts.problems.count) of \(texts.checked) kept documents FAILED")
             for r in restores {
                 let lost = [r.ledgerLost.map { "ledger entries #\($0.lowerBound)–#\($0.upperBound)" },
                             r.auditLost.map { "audit entries #\($0.lowerBound)–#\($0.upperBound)" }].compactMap { $0 }
@@ -77,6 +91,10 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
             let also = transparency.problems.isEmpty ? "" : "\n" + transparency.problems.joined(separator: "\n")
             throw Failure(.integrity, "\(bad.chain) does not verify: the first bad entry is #\(first.seq) (\(first.problem))\(also)")
+        }
+        if !texts.problems.isEmpty {
+            if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
+            throw Failure(.integrity, texts.problems.joined(separator: "\n"))
         }
         if !transparency.ok {
             if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
