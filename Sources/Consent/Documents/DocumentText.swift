@@ -6,8 +6,7 @@ enum DocumentText {
     static func date(_ c: DateComponents, _ language: String) -> String {
         let y = c.year ?? 0, m = c.month ?? 0, d = c.day ?? 0
         if language == "de" { return String(format: "%02d.%02d.%04d", d, m, y) }
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        return "\(d) \((1...12).contains(m) ? months[m - 1] : String(m)) \(y)"
+        return "\(d) \((1...12).contains(m) ? LetterWording.monthsEN[m - 1] : String(m)) \(y)"
     }
 
     /// A right with its article, as a sentence that says how to use it.

@@ -126,21 +126,7 @@ extension Letter {
         return "<ul>" + lines.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { DocumentWriter.esc(s) }
 
     /// Wraps `text` at word boundaries; the first line starts with `first` (or the indent).
     static func wrap(_ text: String, indent: String, first: String? = nil, width: Int = 76) -> [String] {

@@ -58,10 +58,7 @@ public struct ReportDocument: Sendable {
         return out
     }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ s: String) -> String { DocumentWriter.esc(s) }
 
     private func html() -> String {
         let e = Self.escape
