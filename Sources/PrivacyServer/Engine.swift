@@ -27,7 +27,7 @@ public struct Engine: Sendable {
         self.clock = clock
         self.keys = keys
         self.random = random
-        let writer = GroupCommitter(pool: store.pool, health: health)
+        let writer = store.makeGroupCommitter(health: health)
         self.ledger = ConsentLedger(store: store, policy: policy, clock: clock, random: random, writer: writer)
         self.intake = ContactIntake(store: store, policy: policy, clock: clock, keys: keys, random: random, writer: writer)
     }

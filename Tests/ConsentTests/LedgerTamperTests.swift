@@ -149,7 +149,7 @@ struct LedgerTamperTests {
     @Test("redacted entries still verify", arguments: [RetentionAction.delete, .anonymise])
     func redacted(action: RetentionAction) async throws {
         try await box.store.pool.write { db in
-            try db.execute(sql: "UPDATE consent_ledger SET \(RetentionSelection.redaction(action)), redacted_at = 1 WHERE consent_id = ?",
+            try db.execute(sql: "UPDATE consent_ledger SET \(LedgerEntry.redactionAssignments(action)), redacted_at = 1 WHERE consent_id = ?",
                            arguments: [ids[0].rawValue])
         }
         let report = try await box.ledgerReport()

@@ -1,5 +1,5 @@
 import HTTPTypes
-import Consent
+@testable import Consent
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -1,4 +1,4 @@
-import Consent
+@testable import Consent
 import Foundation
 import GRDB
 import Testing

@@ -5,7 +5,7 @@ import FoundationNetworking
 import GRDB
 import Testing
 import Vault
-import Consent
+@testable import Consent
 
 /// `audit checkpoint`, `audit verify --checkpoint`, `keys init` on an old key folder, and the
 /// vault.pub pin enforced by the real `serve`.

@@ -73,6 +73,12 @@ public enum AuditLog {
         return entry
     }
 
+    /// Appends `note` inside the caller's transaction.
+    @discardableResult
+    static func append(_ note: AuditNote, at: Date, _ db: Database) throws -> AuditEntry {
+        try append(action: note.action, actor: note.actor, subject: note.subject, details: note.details, at: at, db)
+    }
+
     /// Where the chain starts: genesis, or the last entry retention deleted.
     static func anchor(_ db: Database) throws -> (seq: Int64, hash: Data) {
         guard let value = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [anchorKey]),
@@ -85,7 +91,25 @@ public enum AuditLog {
         var value = Data()
         withUnsafeBytes(of: seq.bigEndian) { value.append(contentsOf: $0) }
         value.append(hash)
-        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [anchorKey, value])
+        try setMeta(anchorKey, value, db)
+    }
+
+    /// Retention of the audit log: deletes entries 1…`seq` (a prefix only, so the rest still
+    /// verifies) after making entry `seq`'s hash the chain's anchor. Returns how many were deleted.
+    static func deletePrefix(through seq: Int64, lastHash: Data, _ db: Database) throws -> Int {
+        try setAnchor(seq: seq, hash: lastHash, db)
+        try db.execute(sql: "DELETE FROM audit_log WHERE seq <= ?", arguments: [seq])
+        return db.changesCount
+    }
+
+    /// The transparency migration: how many audit entries retention deleted before the tree existed.
+    static func notePrunedBeforeTree(_ count: Int64, _ db: Database) throws {
+        try setMeta(TreeBackfill.auditPrunedKey, String(count), db)
+    }
+
+    /// `meta` is written only here (this file owns it): the anchor and the migration's note.
+    private static func setMeta(_ key: String, _ value: some DatabaseValueConvertible, _ db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
     }
 
     public static func verify(_ db: Database) throws -> ChainReport {
@@ -113,6 +137,19 @@ public enum AuditLog {
             expected += 1
         }
         return report
+    }
+
+    /// The entries recorded at or after `since` (all when `nil`), oldest first.
+    public static func entries(in store: Store, since: Date?) async throws -> [AuditRecord] {
+        try await store.pool.read { db in try entries(db, since: since) }
+    }
+
+    /// Writes `note` as its own transaction: for what the DPO did outside the database (a file
+    /// written, backups pruned) or read from it, recorded once it is done.
+    static func record(_ note: AuditNote, at: Date, in store: Store) async throws {
+        try await store.pool.write { db in
+            _ = try append(action: note.action, actor: note.actor, subject: note.subject, details: note.details, at: at, db)
+        }
     }
 
     public static func entries(_ db: Database, since: Date?) throws -> [AuditRecord] {

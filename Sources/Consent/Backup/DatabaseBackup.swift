@@ -9,35 +9,31 @@ import Vault
 /// database into a 0600 file in a private temporary folder beside it; that file is encrypted
 /// chunk by chunk into the backup (see ``BackupFile``) and removed.
 public struct DatabaseBackup: Sendable {
-    let store: Store
+    let context: ActionContext
     let tombstones: TombstoneLog
-    let clock: any WallClock
-    let actor: String
 
     public init(store: Store, tombstones: TombstoneLog, clock: any WallClock, actor: String = AuditLog.currentActor) {
-        self.store = store
+        self.context = ActionContext(store: store, clock: clock, actor: actor)
         self.tombstones = tombstones
-        self.clock = clock
-        self.actor = actor
     }
 
     /// Writes the backup to `out` (a new file) and returns its manifest.
     public func write(to out: String, publicKey: VaultPublicKey) async throws -> BackupManifest {
-        let now = clock.now()
+        let now = context.clock.now()
         // The tombstone head is read under the write lock: every erasure or purge whose line is at or
         // before it has committed (its line is written inside its transaction), so the snapshot
         // taken next holds its result; every later line is re-applied by a restore.
         let tombstones = self.tombstones
-        let head = try await store.pool.write { _ in
+        let head = try await context.store.pool.write { _ in
             do { return try tombstones.read().head } catch {
                 throw ConsentError.integrity("\(error)")
             }
         }
-        let temp = try PrivateTemporaryFolder(besideDatabase: store.path, purpose: "backup")
+        let temp = try PrivateTemporaryFolder(besideDatabase: context.store.path, purpose: "backup")
         defer { temp.remove() }
         let plain = try temp.createPrivateFile("copy.sqlite")
         let copy = try DatabaseQueue(path: plain)
-        try store.pool.backup(to: copy)
+        try context.store.pool.backup(to: copy)
         let (sizes, schema, checkpoint) = try await copy.read { db in
             (try DatabaseSizes.read(db),
              try String.fetchOne(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1") ?? "",
@@ -49,8 +45,8 @@ public struct DatabaseBackup: Sendable {
                                       schema: schema, database: sizes, newestCheckpoint: checkpoint, tombstones: head,
                                       payloadBytes: bytes)
         try BackupFile.seal(plainPath: plain, to: out, publicKey: publicKey, manifest: try manifest.encoded())
-        let actor = self.actor
-        try await store.pool.write { db in
+        let actor = context.actor
+        try await context.store.pool.write { db in
             _ = try AuditLog.append(action: "backup", actor: actor, subject: nil, details: [
                 "created_at": manifest.createdAt, "key_id": manifest.keyID,
                 "consent_ledger_max_seq": String(sizes.consentLedgerMaxSeq), "audit_log_max_seq": String(sizes.auditLogMaxSeq),

@@ -76,16 +76,15 @@ struct TombstoneReplay {
     }
 
     private func erase(_ t: Tombstone, _ db: Database, consentHashes: inout [String: String]?, into result: inout ReappliedTombstone) throws {
-        let heldRefs = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind = 'legal_hold'"))
-        let heldConsents = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind = 'legal_hold'"))
+        let heldRefs = try HoldBook.subjects(kind: .legalHold, subjectKind: .contactRequest, activeAt: nil, db)
+        let heldConsents = try HoldBook.subjects(kind: .legalHold, subjectKind: .consent, activeAt: nil, db)
         for (column, values) in [("email_index", t.contactsByEmailIndex ?? []), ("consent_index", t.contactsByConsentIndex ?? [])] {
             for hex in values {
                 guard let value = Self.hexData(hex) else { throw ConsentError.integrity("tombstone \(t.seq): \(column) value is not hex") }
                 let refs = try String.fetchAll(db, sql: "SELECT reference FROM contact_requests WHERE \(column) = ?", arguments: [value])
                 for ref in refs {
                     if heldRefs.contains(ref) { result.heldByLegalHold += 1; continue }
-                    try db.execute(sql: "DELETE FROM contact_requests WHERE reference = ?", arguments: [ref])
-                    result.contactRequestsDeleted += db.changesCount
+                    result.contactRequestsDeleted += try ContactRequestRow.deleteRow(reference: ref, db)
                 }
             }
         }
@@ -103,9 +102,7 @@ struct TombstoneReplay {
             guard let id = consentHashes?[hash] else { continue }
             let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE consent_id = ?", arguments: [id]) ?? 0
             if heldConsents.contains(id) { result.heldByLegalHold += n; continue }
-            try db.execute(sql: "UPDATE consent_ledger SET \(RetentionSelection.redaction(action)), redacted_at = ? WHERE consent_id = ?",
-                           arguments: [t.atMs, id])
-            result.consentEntriesRedacted += db.changesCount
+            result.consentEntriesRedacted += try LedgerEntry.redactPersonalData(consentID: id, action: action, at: t.atMs, db)
             consentHashes?[hash] = nil
         }
     }

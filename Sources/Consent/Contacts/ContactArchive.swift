@@ -64,6 +64,28 @@ public struct ContactArchive: Sendable {
         return openEach(rows)
     }
 
+    /// ``listOpened()`` for the DPO's eyes: the reading and its audit entry (made by `note` from
+    /// what was opened) in one transaction, so no list is shown without its record (Art. 5(2)).
+    public func listOpened(at: Date, audit note: @escaping @Sendable (OpenedRequests) -> AuditNote) async throws -> OpenedRequests {
+        try await store.pool.write { db in
+            let opened = openEach(try ContactRequestRow.fetchAll(db, sql: "SELECT * FROM contact_requests ORDER BY received_at, reference"))
+            try AuditLog.append(note(opened), at: at, db)
+            return opened
+        }
+    }
+
+    /// ``show(_:)`` for the DPO's eyes: the reading and its audit entry in one transaction.
+    public func show(_ reference: String, at: Date, audit note: AuditNote) async throws -> ContactRequestView {
+        try await store.pool.write { db in
+            guard let row = try ContactRequestRow.fetchOne(db, key: reference) else {
+                throw ConsentError.notFound(what: "contact request \(reference)")
+            }
+            let view = try open(row)
+            try AuditLog.append(note, at: at, db)
+            return view
+        }
+    }
+
     /// ``find(email:)``, reporting candidates that cannot be opened instead of failing on them.
     public func findOpened(email: String) async throws -> OpenedRequests {
         let wanted = BlindIndex.normalise(email)

@@ -49,9 +49,9 @@ public struct ContactIntake: Sendable {
             emailIndex: Data(index.contactIndex(email: form.email, reference: reference.rawValue)),
             consentIndex: form.consentID.map { Data(index.value(for: "consent:" + $0)) })
         if let writer {
-            try await writer.submit { db in try row.insert(db) }
+            try await writer.submit { db in try row.append(db) }
         } else {
-            try await store.pool.write { db in try row.insert(db) }
+            try await store.pool.write { db in try row.append(db) }
         }
         return reference
     }

@@ -24,8 +24,11 @@ public struct ContactReindex: Sendable {
         self.batchSize = max(1, batchSize)
     }
 
-    /// Runs over every contact request; `progress` gets (examined so far, total).
-    public func run(progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
+    /// Runs over every contact request; `progress` gets (examined so far, total). With `auditAt`,
+    /// the counts are recorded in the audit log when the run is done (each batch commits on its own,
+    /// so that an interrupted run can continue).
+    public func run(auditAt: Date? = nil, actor: String = AuditLog.currentActor,
+                    progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
         let store = archive.store
         let total = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0 }
         var report = Report()
@@ -51,9 +54,7 @@ public struct ContactReindex: Sendable {
                     var n = 0
                     for change in changes {
                         // Only if the row is still as it was read (not erased or re-indexed meanwhile).
-                        try db.execute(sql: "UPDATE contact_requests SET email_index = ? WHERE reference = ? AND email_index = ?",
-                                       arguments: [change.new, change.reference, change.old])
-                        n += db.changesCount
+                        n += try ContactRequestRow.replaceEmailIndex(reference: change.reference, from: change.old, to: change.new, db)
                     }
                     return n
                 }
@@ -61,6 +62,11 @@ public struct ContactReindex: Sendable {
             }
             report.examined += rows.count
             progress(report.examined, total)
+        }
+        if let auditAt {
+            try await AuditLog.record(AuditNote(action: "contacts.reindex", actor: actor, subject: nil, details: [
+                "examined": String(report.examined), "updated": String(report.updated), "unreadable": String(report.unreadable.count),
+            ]), at: auditAt, in: store)
         }
         return report
     }

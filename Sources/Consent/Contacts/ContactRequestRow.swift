@@ -52,3 +52,63 @@ public struct ContactRequestView: Sendable, Codable, Equatable {
         case consentID = "consent_id", privacyNoticeAcceptedAt = "privacy_notice_accepted_at", keyID = "key_id"
     }
 }
+
+// MARK: - Writes: this file is the only one that writes `contact_requests`
+
+extension ContactRequestRow {
+    /// Stores a new request (the intake), inside the caller's transaction.
+    func append(_ db: Database) throws { try insert(db) }
+
+    /// Deletes one request (Art. 17 erasure, Art. 21 objection, their replay after a restore);
+    /// `secure_delete` zeroes the freed bytes. Returns 1, or 0 when it was gone already.
+    static func deleteRow(reference: String, _ db: Database) throws -> Int {
+        try db.execute(sql: "DELETE FROM contact_requests WHERE reference = ?", arguments: [reference])
+        return db.changesCount
+    }
+
+    /// Retention: deletes up to `limit` requests that match `condition` (an SQL test built by
+    /// ``RetentionSelection`` from integers and policy identifiers). Returns how many.
+    static func deleteDue(where condition: String, limit: Int, _ db: Database) throws -> Int {
+        try db.execute(sql: """
+            DELETE FROM contact_requests WHERE reference IN (
+              SELECT reference FROM contact_requests WHERE \(condition) LIMIT :limit)
+            """, arguments: ["limit": limit])
+        return db.changesCount
+    }
+
+    /// Retention, when at least half of the table goes: sets the keepers aside, empties the table in
+    /// one statement and puts them back (linear, where batches dirty every index page each time;
+    /// see `RetentionSelection.prefersBulk`). Returns how many were deleted.
+    static func deleteAllAtOnce(where condition: String, _ db: Database) throws -> Int {
+        let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.purge_keep")
+        try db.execute(sql: "CREATE TEMP TABLE purge_keep AS SELECT * FROM contact_requests WHERE NOT (\(condition))")
+        try db.execute(sql: "DELETE FROM contact_requests")
+        try db.execute(sql: "INSERT INTO contact_requests SELECT * FROM temp.purge_keep")
+        try db.execute(sql: "DROP TABLE temp.purge_keep")
+        let after = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0
+        return before - after
+    }
+
+    /// Key rotation: the request re-sealed to the new key.
+    static func reseal(reference: String, sealed: Data, keyID: String, _ db: Database) throws {
+        try db.execute(sql: "UPDATE contact_requests SET sealed = ?, key_id = ? WHERE reference = ?",
+                       arguments: [sealed, keyID, reference])
+    }
+
+    /// Art. 16 rectification: the request re-sealed with its corrected content and new e-mail index.
+    /// - Returns: `false` when no request has this reference.
+    static func rectify(reference: String, sealed: Data, keyID: String, emailIndex: Data, _ db: Database) throws -> Bool {
+        try db.execute(sql: "UPDATE contact_requests SET sealed = ?, key_id = ?, email_index = ? WHERE reference = ?",
+                       arguments: [sealed, keyID, emailIndex, reference])
+        return db.changesCount == 1
+    }
+
+    /// Re-indexing: replaces the e-mail index only if the row is still as it was read (not erased
+    /// or re-indexed meanwhile). Returns 1 when replaced.
+    static func replaceEmailIndex(reference: String, from old: Data, to new: Data, _ db: Database) throws -> Int {
+        try db.execute(sql: "UPDATE contact_requests SET email_index = ? WHERE reference = ? AND email_index = ?",
+                       arguments: [new, reference, old])
+        return db.changesCount
+    }
+}

@@ -13,7 +13,7 @@ extension Policy {
     /// lines of the banner texts, purposes and services (not the banner script's strings). Kept only
     /// so that such an entry can be checked against an old policy file (see `docs/texts.md`).
     func textsHashV1(language: String) -> Data {
-        let lang = consent.texts[language] != nil ? language : "de"
+        let lang = textLanguage(language)
         var lines = ["texts-v1", version, lang]
         let texts = consent.texts[lang] ?? [:]
         for key in texts.keys.sorted() { lines.append("text:\(key)=\(texts[key]!)") }

@@ -106,7 +106,8 @@ public struct ConsentLedger: Sendable {
     /// The texts an entry in `language` is recorded under: those the banner is served in that
     /// language (German when the policy has none in it, or no language is known).
     public func snapshot(language: String?) -> TextsSnapshot {
-        textSnapshots[language ?? "de"] ?? textSnapshots["de"] ?? TextsSnapshot(policy.texts(language: "de"))
+        let fallback = Policy.fallbackLanguage
+        return textSnapshots[language ?? fallback] ?? textSnapshots[fallback] ?? TextsSnapshot(policy.texts(language: fallback))
     }
 
     private func grantsOptional(purposes: [String: Bool], services: [String: Bool]) -> Bool {

@@ -113,8 +113,7 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
 
     /// Why this entry's stored content does not match its content hash, or `nil` when it does.
     var contentProblem: String? {
-        switch redaction {
-        case nil:
+        guard let redaction else {
             let expected = personalHash == nil
                 ? HashChain.contentHash(canonicalContent)
                 : Self.contentHashV2(choice: HashChain.contentHash(choiceContent), personal: HashChain.contentHash(personalContent))
@@ -122,22 +121,24 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
                 return "its personal data was edited after it was recorded"
             }
             return expected == contentHash ? nil : "its content was edited after it was recorded"
-        case "anonymised":
+        }
+        switch Redaction(rawValue: redaction) {
+        case .anonymised:
             guard personalColumnsAreEmpty else { return "it is marked anonymised but still holds personal data" }
             guard let personalHash else { return "it is marked anonymised but was recorded in a format that cannot prove its choice" }
             return Self.contentHashV2(choice: HashChain.contentHash(choiceContent), personal: personalHash) == contentHash
                 ? nil : "its choice was edited (it is marked anonymised)"
-        case "minimised":
+        case .minimised:
             // Art. 21 objection: page, IP prefix and user agent removed; the consent id stays as proof
             // of whose choice it was. The choice still verifies against the stored personal hash.
             guard pageURL == nil, ipPrefix == nil, userAgent == nil else { return "it is marked minimised but still holds its page, IP prefix or user agent" }
             guard let personalHash else { return "it is marked minimised but was recorded in a format that cannot prove its choice" }
             return Self.contentHashV2(choice: HashChain.contentHash(choiceContent), personal: personalHash) == contentHash
                 ? nil : "its choice was edited (it is marked minimised)"
-        case "deleted":
+        case .deleted:
             return contentColumnsAreEmpty ? nil : "it is marked deleted but still holds content"
-        default:
-            return "its redaction mark '\(redaction!)' is not one the engine writes"
+        case nil:
+            return "its redaction mark '\(redaction)' is not one the engine writes"
         }
     }
 
@@ -173,5 +174,87 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
         guard let text, let data = text.data(using: .utf8),
               let dict = try? JSONDecoder().decode([String: Bool].self, from: data) else { return [:] }
         return dict
+    }
+}
+
+/// Why a ledger entry's content columns are NULL (the `redaction` column). The column stays a
+/// `String` in ``LedgerEntry`` so that verification can name a value the engine never writes.
+enum Redaction: String, Sendable {
+    /// Retention or erasure with action `delete`: only the chain skeleton is left.
+    case deleted
+    /// Action `anonymise`: the choice stays, nothing that points to a person.
+    case anonymised
+    /// Art. 21 objection: page, IP prefix and user agent removed; the consent id stays.
+    case minimised
+}
+
+extension LedgerEntry {
+    /// The entry's method, typed; `nil` when erased (or a value the engine never writes).
+    var consentMethod: ConsentMethod? { method.flatMap(ConsentMethod.init(rawValue:)) }
+    /// Who recorded the entry, typed.
+    var entrySource: EntrySource? { source.flatMap(EntrySource.init(rawValue:)) }
+    /// The redaction mark, typed; `nil` for an entry as recorded (or a mark the engine never writes).
+    var redactionMark: Redaction? { redaction.flatMap(Redaction.init(rawValue:)) }
+
+    /// How many entries carry `mark`.
+    static func count(_ mark: Redaction, _ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE redaction = ?", arguments: [mark.rawValue]) ?? 0
+    }
+}
+
+// MARK: - Writes: this file is the only one that writes `consent_ledger`
+
+extension LedgerEntry {
+    /// The SET clause that redacts an entry. `delete` keeps only the chain skeleton (sequence,
+    /// hashes, time); `anonymise` also keeps the choice itself (method, purposes, policy version),
+    /// for statistics, but nothing that points to a person.
+    static func redactionAssignments(_ action: RetentionAction) -> String {
+        let personal = "consent_id = NULL, page_url = NULL, ip_prefix = NULL, user_agent = NULL, reason = NULL, language = NULL, leaf_salt = NULL"
+        switch action {
+        case .anonymise:
+            return personal + ", redaction = '\(Redaction.anonymised.rawValue)'"
+        case .delete:
+            return personal + """
+                , expires_at = NULL, policy_version = NULL, method = NULL, source = NULL, purposes = NULL,
+                services = NULL, gpc = NULL, gpc_conflict = NULL, texts_hash = NULL, redaction = '\(Redaction.deleted.rawValue)'
+                """
+        }
+    }
+
+    /// Art. 17 (erasure, and its replay after a restore): redacts every entry of `consentID`.
+    /// - Returns: how many entries were redacted.
+    static func redactPersonalData(consentID: String, action: RetentionAction, at millis: Int64, _ db: Database) throws -> Int {
+        try db.execute(sql: "UPDATE consent_ledger SET \(redactionAssignments(action)), redacted_at = ? WHERE consent_id = ?",
+                       arguments: [millis, consentID])
+        return db.changesCount
+    }
+
+    /// Art. 5(1)(e) (retention): redacts up to `limit` entries that match `condition`, an SQL test
+    /// on `consent_ledger` built by ``RetentionSelection`` from policy identifiers and integers.
+    /// - Returns: how many entries were redacted.
+    static func redactDue(where condition: String, action: RetentionAction, at millis: Int64, limit: Int, _ db: Database) throws -> Int {
+        try db.execute(sql: """
+            UPDATE consent_ledger SET \(redactionAssignments(action)), redacted_at = :now
+            WHERE seq IN (SELECT seq FROM consent_ledger WHERE \(condition) LIMIT :limit)
+            """, arguments: ["now": millis, "limit": limit])
+        return db.changesCount
+    }
+
+    /// Art. 21(1): removes page, IP prefix and user agent from the entries not yet redacted that
+    /// match `condition` (redaction `minimised`; the choice still verifies against the personal hash).
+    /// - Returns: how many entries were minimised.
+    static func minimise(where condition: String, arguments: StatementArguments = [], at millis: Int64, _ db: Database) throws -> Int {
+        try db.execute(sql: """
+            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL, leaf_salt = NULL,
+              redaction = '\(Redaction.minimised.rawValue)', redacted_at = ?
+            WHERE redaction IS NULL AND personal_hash IS NOT NULL AND \(condition)
+            """, arguments: [millis] + arguments)
+        return db.changesCount
+    }
+
+    /// The transparency migration: gives an entry made before the log its leaf and salt.
+    func storeMigratedLeaf(_ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE consent_ledger SET leaf = ?, leaf_salt = ? WHERE seq = ?")
+            .execute(arguments: [leaf, leafSalt, seq])
     }
 }

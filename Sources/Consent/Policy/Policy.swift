@@ -85,7 +85,19 @@ public struct LocalizedText: Sendable, Equatable {
     public var values: [String: String]
     /// The text in `language`, else German, else any.
     public func text(_ language: String) -> String {
-        values[language] ?? values["de"] ?? values.values.sorted().first ?? ""
+        values[language] ?? values[Policy.fallbackLanguage] ?? values.values.sorted().first ?? ""
+    }
+}
+
+extension Policy {
+    /// The language every policy has texts in (the parser requires it) and the one shown when a
+    /// visitor's language is not offered: German.
+    public static let fallbackLanguage = "de"
+
+    /// `language` when the banner has texts in it, else ``fallbackLanguage``.
+    public func textLanguage(_ language: String?) -> String {
+        guard let language, consent.texts[language] != nil else { return Self.fallbackLanguage }
+        return language
     }
 }
 

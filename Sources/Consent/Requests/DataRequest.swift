@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// One row of the register of requests from people (table `data_requests`, owner ``RequestRegister``).
+/// One row of the register of requests from people (table `data_requests`, used by ``RequestRegister``;
+/// written only from this file).
 ///
 /// Holds no personal data in clear: the person is named by the keyed hash the audit log uses, and
 /// the identifier they gave (address or consent id) is sealed to the vault's public key, so that
@@ -39,6 +40,22 @@ struct DataRequestRow: Codable, Sendable, FetchableRecord, PersistableRecord {
 
     /// The associated data that binds the sealed identifier to its request.
     static func context(id: String) -> String { "data_requests/\(id)/subject" }
+}
+
+// MARK: - Writes: this file is the only one that writes `data_requests`
+
+extension DataRequestRow {
+    /// Opens a request in the register, inside the caller's transaction.
+    func append(_ db: Database) throws { try insert(db) }
+
+    /// Stores a changed request (deadline extended, identity verified, closed…) over its row.
+    func replaceStored(_ db: Database) throws { try update(db) }
+
+    /// Key rotation: the person's identifier re-sealed to the new key.
+    static func reseal(id: String, subjectSealed: Data, keyID: String, _ db: Database) throws {
+        try db.execute(sql: "UPDATE data_requests SET subject_sealed = ?, key_id = ? WHERE id = ?",
+                       arguments: [subjectSealed, keyID, id])
+    }
 }
 
 /// A run that answered (part of) a request: what, when, and the audit entry that records it.

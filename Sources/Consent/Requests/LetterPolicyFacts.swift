@@ -18,14 +18,8 @@ struct LetterPolicyFacts: Sendable {
 
     /// The banner's label for a method, as the person saw it (e.g. „Alle akzeptieren“).
     func label(_ method: String) -> String? {
-        let key = switch method {
-        case "accept_all": "accept_all"
-        case "accept_selection": "accept_selection"
-        case "reject_all": "reject_all"
-        case "withdraw": "withdraw"
-        default: method
-        }
-        return policy.consent.texts[language.rawValue]?[key] ?? policy.consent.texts["de"]?[key]
+        // The banner's text keys are the methods' stored names (`accept_all`, …, `withdraw`).
+        policy.consent.texts[language.rawValue]?[method] ?? policy.consent.texts[Policy.fallbackLanguage]?[method]
     }
 
     func purposeTitle(_ id: String) -> String { policy.purpose(id)?.title.text(language.rawValue) ?? id }

@@ -135,10 +135,10 @@ public struct RequestAnswer: Sendable {
         let servicesOn = ordered(e.services.keys, serviceOrder).filter { e.services[$0]! }.map(facts.serviceTitle)
         var s: String
         let label = facts.label(method).map(q) ?? method
-        switch method {
-        case "withdraw" where e.source == "dpo":
+        switch (ConsentMethod(rawValue: method), e.source.flatMap(EntrySource.init(rawValue:))) {
+        case (.withdraw, .dpo):
             s = de ? "\(When) haben wir auf Ihren Wunsch Ihre Einwilligung widerrufen" : "\(When) we withdrew your consent at your request"
-        case "withdraw":
+        case (.withdraw, _):
             s = de ? "\(When) haben Sie Ihre Einwilligung widerrufen (\(label))" : "\(When) you withdrew your consent (\(label))"
         default:
             s = de ? "\(When) haben Sie \(label) gewählt" : "\(When) you chose \(label)"
@@ -155,7 +155,7 @@ public struct RequestAnswer: Sendable {
         if let gpc = e.gpc { stored.append(de ? "das Signal „Global Privacy Control“: \(gpc ? "an" : "aus")" : "the Global Privacy Control signal: \(gpc ? "on" : "off")") }
         if let r = e.reason { stored.append(de ? "der Vermerk \(q(r))" : "the note \(q(r))") }
         if !stored.isEmpty { s += de ? " Dazu gespeichert: \(stored.joined(separator: ", "))." : " Stored with it: \(stored.joined(separator: ", "))." }
-        if let exp = e.expiresAt, method != "withdraw" {
+        if let exp = e.expiresAt, ConsentMethod(rawValue: method) != .withdraw {
             s += de ? " Gültig bis \(LetterWording.day(Timestamp.parse(exp) ?? Date(), tz, language))." : " Valid until \(LetterWording.day(Timestamp.parse(exp) ?? Date(), tz, language))."
         }
         return s

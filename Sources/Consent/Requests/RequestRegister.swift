@@ -73,7 +73,7 @@ public struct RequestRegister: Sendable {
         let now = clock.now()
         let actor = self.actor
         try await store.pool.write { db in
-            try row.insert(db)
+            try row.append(db)
             let existingConsents = try consents.filter {
                 try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM consent_ledger WHERE consent_id = ?)", arguments: [$0]) ?? false
             }
@@ -174,7 +174,7 @@ public struct RequestRegister: Sendable {
         try await store.pool.write { db in
             guard var row = try DataRequestRow.fetchOne(db, key: id) else { throw ConsentError.notFound(what: "request \(id)") }
             let note = try body(&row, db)
-            try row.update(db)
+            try row.replaceStored(db)
             try AuditLog.append(action: note.action, actor: note.actor, subject: row.subjectHash,
                                 details: note.details.merging(["request": id]) { a, _ in a }, at: now, db)
         }
@@ -277,8 +277,7 @@ extension RequestRegister {
                 throw ConsentError.integrity("request \(row.id) is sealed to key \(row.keyID), which is neither the live key nor the new one; it cannot be re-sealed")
             }
             let box = try opener.rewrap(SealedBox(bytes: [UInt8](row.subjectSealed)), to: sealer)
-            try db.execute(sql: "UPDATE data_requests SET subject_sealed = ?, key_id = ? WHERE id = ?",
-                           arguments: [Data(box.bytes), newID, row.id])
+            try DataRequestRow.reseal(id: row.id, subjectSealed: Data(box.bytes), keyID: newID, db)
         }
         return rows.count
     }

@@ -89,10 +89,24 @@ public struct HoldBook: Sendable {
     /// The subjects (references or consent ids) under an active hold of `kind`.
     public func subjects(kind: HoldKind, subjectKind: Hold.SubjectKind) async throws -> Set<String> {
         let now = Timestamp.millis(clock.now())
-        return try await store.pool.read { db in
-            try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE kind = ? AND subject_kind = ? AND \(Hold.activeSQL(now: now))",
-                                    arguments: [kind.rawValue, subjectKind.rawValue]))
-        }
+        return try await store.pool.read { db in try Self.subjects(kind: kind, subjectKind: subjectKind, activeAt: now, db) }
+    }
+
+    // MARK: Hold lookups (the one place that asks `holds` what a hold keeps)
+
+    /// The subjects under a hold of `kind`, inside the caller's transaction. With `activeAt` (ms),
+    /// only holds still in force then; `nil` counts every hold (a tombstone replay honours them all).
+    static func subjects(kind: HoldKind, subjectKind: Hold.SubjectKind, activeAt now: Int64?, _ db: Database) throws -> Set<String> {
+        try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE kind = ? AND subject_kind = ?\(now.map { " AND \(Hold.activeSQL(now: $0))" } ?? "")",
+                                arguments: [kind.rawValue, subjectKind.rawValue]))
+    }
+
+    /// SQL test: `column` names a subject under a hold of one of `kinds` in force at `now` (ms).
+    /// Kinds and the instant are the engine's own values, safe to inline (one query can so combine
+    /// the conditions of several retention rules).
+    static func heldSQL(_ column: String, subjectKind: Hold.SubjectKind, kinds: [HoldKind], now: Int64) -> String {
+        let list = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return "\(column) IN (SELECT subject FROM holds WHERE subject_kind = '\(subjectKind.rawValue)' AND kind IN (\(list)) AND \(Hold.activeSQL(now: now)))"
     }
 
     // MARK: Holds placed by the domain (inside the caller's transaction)

@@ -49,25 +49,24 @@ struct RetentionSelection: Sendable {
     /// (Art. 18: a restricted record is only stored until the restriction is lifted).
     private var keepingHolds: [HoldKind] { rule.holds.contains(.restriction) ? rule.holds : rule.holds + [.restriction] }
 
-    private var holdKinds: String {
-        keepingHolds.map { "'\($0.rawValue)'" }.joined(separator: ",")
-    }
-
     /// A hold with an `until` in the past keeps nothing (it is reported by `hold list`).
-    private var holdActive: String { "AND \(Hold.activeSQL(now: now))" }
+    private func heldBy(_ kinds: [HoldKind]) -> String {
+        switch rule.data {
+        case .contactRequests: HoldBook.heldSQL("reference", subjectKind: .contactRequest, kinds: kinds, now: now)
+        case .consentRecords, .auditEntries: HoldBook.heldSQL("consent_id", subjectKind: .consent, kinds: kinds, now: now)
+        }
+    }
 
     // MARK: Contact requests
 
     private var contactsDue: String { "received_at <= \(cutoffSQL)" }
-    private func contactsHeld(_ kinds: String) -> String {
-        "reference IN (SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind IN (\(kinds)) \(holdActive))"
-    }
 
     // MARK: Consent records
 
     /// Entries still holding what this rule's action removes.
     private var consentNotDone: String {
-        rule.action == .delete ? "(redaction IS NULL OR redaction IN ('anonymised', 'minimised'))" : "(redaction IS NULL OR redaction = 'minimised')"
+        rule.action == .delete ? "(redaction IS NULL OR redaction IN ('\(Redaction.anonymised.rawValue)', '\(Redaction.minimised.rawValue)'))"
+            : "(redaction IS NULL OR redaction = '\(Redaction.minimised.rawValue)')"
     }
 
     /// Entries of consent ids whose every entry refused everything optional (a rule with `applies_to: refusals`).
@@ -122,10 +121,6 @@ struct RetentionSelection: Sendable {
             """
     }
 
-    private func consentHeld(_ kinds: String) -> String {
-        "consent_id IN (SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind IN (\(kinds)) \(holdActive))"
-    }
-
     // MARK: Audit entries (a prefix of the chain only, so the rest still verifies from its anchor)
 
     private func auditLastDue(_ db: Database, cutoff: Int64) throws -> Int64 {
@@ -141,8 +136,8 @@ struct RetentionSelection: Sendable {
     var takes: String? {
         guard cutoff != nil else { return nil }
         switch rule.data {
-        case .contactRequests: return "(\(contactsDue) AND NOT \(contactsHeld(holdKinds)))"
-        case .consentRecords: return "(\(consentDue) AND NOT \(consentHeld(holdKinds)))"
+        case .contactRequests: return "(\(contactsDue) AND NOT \(heldBy(keepingHolds)))"
+        case .consentRecords: return "(\(consentDue) AND NOT \(heldBy(keepingHolds)))"
         case .auditEntries: return nil
         }
     }
@@ -159,10 +154,9 @@ struct RetentionSelection: Sendable {
         case .contactRequests, .consentRecords:
             let table = rule.data == .contactRequests ? "contact_requests" : "consent_ledger"
             let due = rule.data == .contactRequests ? contactsDue : consentDue
-            let heldBy = { (kinds: String) in rule.data == .contactRequests ? contactsHeld(kinds) : consentHeld(kinds) }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(due) AND NOT \(heldBy(holdKinds))\(excluded)") ?? 0
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(due) AND NOT \(heldBy(keepingHolds))\(excluded)") ?? 0
             for kind in keepingHolds {
-                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(due) AND \(heldBy("'\(kind.rawValue)'"))\(excluded)") ?? 0
+                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(due) AND \(heldBy([kind]))\(excluded)") ?? 0
                 if n > 0 { held[kind.rawValue] = n }
             }
             return (count, held)
@@ -194,36 +188,18 @@ struct RetentionSelection: Sendable {
     /// Deletes every due contact request in one transaction (see ``prefersBulk(_:due:)``); returns how many.
     func applyBulk(_ db: Database) throws -> Int {
         guard cutoff != nil, rule.data == .contactRequests else { return 0 }
-        let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0
-        try db.execute(sql: "DROP TABLE IF EXISTS temp.purge_keep")
-        try db.execute(sql: """
-            CREATE TEMP TABLE purge_keep AS SELECT * FROM contact_requests
-            WHERE NOT (\(contactsDue) AND NOT \(contactsHeld(holdKinds)))
-            """)
-        try db.execute(sql: "DELETE FROM contact_requests")
-        try db.execute(sql: "INSERT INTO contact_requests SELECT * FROM temp.purge_keep")
-        try db.execute(sql: "DROP TABLE temp.purge_keep")
-        let after = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0
-        return before - after
+        return try ContactRequestRow.deleteAllAtOnce(where: "\(contactsDue) AND NOT \(heldBy(keepingHolds))", db)
     }
 
     /// Deletes or anonymises up to `limit` due records; returns how many.
     func apply(_ db: Database, limit: Int) throws -> Int {
         guard let cutoff else { return 0 }
-        let args: StatementArguments = ["limit": limit]
         switch rule.data {
         case .contactRequests:
-            try db.execute(sql: """
-                DELETE FROM contact_requests WHERE reference IN (
-                  SELECT reference FROM contact_requests WHERE \(contactsDue) AND NOT \(contactsHeld(holdKinds)) LIMIT :limit)
-                """, arguments: args)
-            return db.changesCount
+            return try ContactRequestRow.deleteDue(where: "\(contactsDue) AND NOT \(heldBy(keepingHolds))", limit: limit, db)
         case .consentRecords:
-            try db.execute(sql: """
-                UPDATE consent_ledger SET \(Self.redaction(rule.action)), redacted_at = :now
-                WHERE seq IN (SELECT seq FROM consent_ledger WHERE \(consentDue) AND NOT \(consentHeld(holdKinds)) LIMIT :limit)
-                """, arguments: args + ["now": now])
-            return db.changesCount
+            return try LedgerEntry.redactDue(where: "\(consentDue) AND NOT \(heldBy(keepingHolds))", action: rule.action, at: now,
+                                             limit: limit, db)
         case .auditEntries:
             let last = try auditLastDue(db, cutoff: cutoff)
             guard let batchEnd = try Int64.fetchOne(db, sql: """
@@ -231,25 +207,7 @@ struct RetentionSelection: Sendable {
                 """, arguments: [last, limit]),
                   let hash = try Data.fetchOne(db, sql: "SELECT entry_hash FROM audit_log WHERE seq = ?", arguments: [batchEnd])
             else { return 0 }
-            try AuditLog.setAnchor(seq: batchEnd, hash: hash, db)
-            try db.execute(sql: "DELETE FROM audit_log WHERE seq <= ?", arguments: [batchEnd])
-            return db.changesCount
-        }
-    }
-
-    /// The SET clause that redacts a ledger entry. `delete` keeps only the chain skeleton (sequence,
-    /// hashes, time); `anonymise` also keeps the choice itself (method, purposes, policy version),
-    /// for statistics, but nothing that points to a person.
-    static func redaction(_ action: RetentionAction) -> String {
-        let personal = "consent_id = NULL, page_url = NULL, ip_prefix = NULL, user_agent = NULL, reason = NULL, language = NULL, leaf_salt = NULL"
-        switch action {
-        case .anonymise:
-            return personal + ", redaction = 'anonymised'"
-        case .delete:
-            return personal + """
-                , expires_at = NULL, policy_version = NULL, method = NULL, source = NULL, purposes = NULL,
-                services = NULL, gpc = NULL, gpc_conflict = NULL, texts_hash = NULL, redaction = 'deleted'
-                """
+            return try AuditLog.deletePrefix(through: batchEnd, lastHash: hash, db)
         }
     }
 }

@@ -70,15 +70,13 @@ public struct Erasure: Sendable {
         let tombstone = Tombstone.erasure(subject: subject, consentIDs: consentIDs, action: action, index: index, at: now)
         let tombstones = self.tombstones
         var report = try await store.pool.write { db -> ErasureReport in
-            let active = Hold.activeSQL(now: Timestamp.millis(now))
-            let heldRefs = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind = 'legal_hold' AND \(active)"))
-            let heldConsents = try Set(String.fetchAll(db, sql: "SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind = 'legal_hold' AND \(active)"))
+            let heldRefs = try HoldBook.subjects(kind: .legalHold, subjectKind: .contactRequest, activeAt: Timestamp.millis(now), db)
+            let heldConsents = try HoldBook.subjects(kind: .legalHold, subjectKind: .consent, activeAt: Timestamp.millis(now), db)
             var held = 0
             var deleted = 0
             for ref in references {
                 if heldRefs.contains(ref) { held += 1; continue }
-                try db.execute(sql: "DELETE FROM contact_requests WHERE reference = ?", arguments: [ref])
-                deleted += db.changesCount
+                deleted += try ContactRequestRow.deleteRow(reference: ref, db)
             }
             var redacted = 0
             var ledgerEntries = 0
@@ -86,9 +84,7 @@ public struct Erasure: Sendable {
                 let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE consent_id = ?", arguments: [id]) ?? 0
                 ledgerEntries += n
                 if heldConsents.contains(id) { held += n; continue }
-                try db.execute(sql: "UPDATE consent_ledger SET \(RetentionSelection.redaction(action)), redacted_at = ? WHERE consent_id = ?",
-                               arguments: [Timestamp.millis(now), id])
-                redacted += db.changesCount
+                redacted += try LedgerEntry.redactPersonalData(consentID: id, action: action, at: Timestamp.millis(now), db)
             }
             guard !references.isEmpty || ledgerEntries > 0 else {
                 throw ConsentError.notFound(what: "data about this person (no contact request or consent record matches)")

@@ -92,8 +92,7 @@ public struct KeyRotation: Sendable {
                         throw ConsentError.integrity("contact request \(row.reference) is sealed to key \(row.keyID), which is neither the live key \(oldID) nor the new one; it cannot be re-sealed")
                     }
                     let box = try opener.rewrap(SealedBox(bytes: [UInt8](row.sealed)), to: sealer)
-                    try db.execute(sql: "UPDATE contact_requests SET sealed = ?, key_id = ? WHERE reference = ?",
-                                   arguments: [Data(box.bytes), newID, row.reference])
+                    try ContactRequestRow.reseal(reference: row.reference, sealed: Data(box.bytes), keyID: newID, db)
                 }
                 // The register of requests seals each person's identifier too (issue 13).
                 return rows.count + (try RequestRegister.rewrapSubjects(db, opener: opener, sealer: sealer, limit: batch))

@@ -26,32 +26,25 @@ public struct ObjectionReport: Sendable, Codable, Equatable {
 ///
 /// Freed bytes are zeroed (`secure_delete`) and the WAL is truncated.
 public struct Objection: Sendable {
-    let store: Store
+    let context: ActionContext
     let archive: ContactArchive
-    let clock: any WallClock
-    let actor: String
 
     public init(store: Store, archive: ContactArchive, clock: any WallClock, actor: String = AuditLog.currentActor) {
-        self.store = store
+        self.context = ActionContext(store: store, clock: clock, actor: actor)
         self.archive = archive
-        self.clock = clock
-        self.actor = actor
     }
 
     public func object(_ subject: DataSubject, requestID: String, subjectHash: String) async throws -> ObjectionReport {
         let (references, consentIDs) = try await Restriction.records(of: subject, archive: archive)
-        let now = clock.now()
+        let now = context.clock.now()
         let nowMillis = Timestamp.millis(now)
-        let actor = self.actor
-        var report = try await store.pool.write { db -> ObjectionReport in
-            let held = try Set(String.fetchAll(db, sql: """
-                SELECT subject FROM holds WHERE subject_kind = 'contact_request' AND kind = 'legal_hold' AND \(Hold.activeSQL(now: nowMillis))
-                """))
+        let actor = context.actor
+        var report = try await context.store.pool.write { db -> ObjectionReport in
+            let held = try HoldBook.subjects(kind: .legalHold, subjectKind: .contactRequest, activeAt: nowMillis, db)
             var deleted = 0, kept = 0
             for ref in references {
                 if held.contains(ref) { kept += 1; continue }
-                try db.execute(sql: "DELETE FROM contact_requests WHERE reference = ?", arguments: [ref])
-                deleted += db.changesCount
+                deleted += try ContactRequestRow.deleteRow(reference: ref, db)
             }
             var minimised = 0
             for id in consentIDs {
@@ -71,30 +64,22 @@ public struct Objection: Sendable {
             ], at: now, db)
             return ObjectionReport(consentEntriesMinimised: minimised, contactRequestsDeleted: deleted, heldByLegalHold: kept, walTruncated: false)
         }
-        report.walTruncated = try store.truncateWAL()
+        report.walTruncated = try context.store.truncateWAL()
         return report
     }
 
     /// Removes page, IP prefix and user agent from the consent's entries not yet redacted.
     static func minimise(consentID: String, now: Int64, _ db: Database) throws -> Int {
-        try db.execute(sql: """
-            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL, leaf_salt = NULL,
-              redaction = 'minimised', redacted_at = ?
-            WHERE consent_id = ? AND redaction IS NULL AND personal_hash IS NOT NULL
-            """, arguments: [now, consentID])
-        return db.changesCount
+        try LedgerEntry.minimise(where: "consent_id = ?", arguments: [consentID], at: now, db)
     }
 
     /// The purge's step for Art. 21: entries recorded after an objection (under an active
     /// `objection` hold) are minimised like the earlier ones. Returns how many (or would be, in a dry run).
     static func minimiseObjected(now: Int64, dryRun: Bool, _ db: Database) throws -> Int {
-        let held = "consent_id IN (SELECT subject FROM holds WHERE subject_kind = 'consent' AND kind = 'objection' AND \(Hold.activeSQL(now: now)))"
-        let pending = "redaction IS NULL AND personal_hash IS NOT NULL AND \(held)"
-        if dryRun { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE \(pending)") ?? 0 }
-        try db.execute(sql: """
-            UPDATE consent_ledger SET page_url = NULL, ip_prefix = NULL, user_agent = NULL, leaf_salt = NULL, redaction = 'minimised', redacted_at = ?
-            WHERE \(pending)
-            """, arguments: [now])
-        return db.changesCount
+        let held = HoldBook.heldSQL("consent_id", subjectKind: .consent, kinds: [.objection], now: now)
+        if dryRun {
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE redaction IS NULL AND personal_hash IS NOT NULL AND \(held)") ?? 0
+        }
+        return try LedgerEntry.minimise(where: held, at: now, db)
     }
 }

@@ -76,9 +76,7 @@ public struct Rectification: Sendable {
         let actor = self.actor
         let changed = fields
         try await store.pool.write { db in
-            try db.execute(sql: "UPDATE contact_requests SET sealed = ?, key_id = ?, email_index = ? WHERE reference = ?",
-                           arguments: [Data(box.bytes), keyID, emailIndex, reference])
-            guard db.changesCount == 1 else { throw ConsentError.notFound(what: "contact request \(reference)") }
+            guard try ContactRequestRow.rectify(reference: reference, sealed: Data(box.bytes), keyID: keyID, emailIndex: emailIndex, db) else { throw ConsentError.notFound(what: "contact request \(reference)") }
             try AuditLog.append(action: "contacts.amend", actor: actor, subject: subject,
                                 details: ["fields": changed.joined(separator: ",")], at: now, db)
         }

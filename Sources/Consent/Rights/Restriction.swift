@@ -13,16 +13,12 @@ public struct RestrictionReport: Sendable, Codable, Equatable {
 /// hide their content unless the DPO names a reason. Lifting releases the holds (Art. 18(3): the
 /// person is told before).
 public struct Restriction: Sendable {
-    let store: Store
+    let context: ActionContext
     let archive: ContactArchive
-    let clock: any WallClock
-    let actor: String
 
     public init(store: Store, archive: ContactArchive, clock: any WallClock, actor: String = AuditLog.currentActor) {
-        self.store = store
+        self.context = ActionContext(store: store, clock: clock, actor: actor)
         self.archive = archive
-        self.clock = clock
-        self.actor = actor
     }
 
     /// The person's contact requests and the consent ids linked to them (opened, so no false match).
@@ -38,9 +34,9 @@ public struct Restriction: Sendable {
 
     public func restrict(_ subject: DataSubject, requestID: String, subjectHash: String, reason: String?) async throws -> RestrictionReport {
         let (references, consentIDs) = try await Self.records(of: subject, archive: archive)
-        let now = clock.now()
-        let actor = self.actor
-        return try await store.pool.write { db in
+        let now = context.clock.now()
+        let actor = context.actor
+        return try await context.store.pool.write { db in
             let consents = try consentIDs.filter {
                 try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM consent_ledger WHERE consent_id = ?)", arguments: [$0]) ?? false
             }
@@ -56,9 +52,9 @@ public struct Restriction: Sendable {
 
     /// Lifts the restriction placed for `requestID`; returns how many marks were removed.
     public func lift(requestID: String, subjectHash: String) async throws -> Int {
-        let now = clock.now()
-        let actor = self.actor
-        return try await store.pool.write { db in
+        let now = context.clock.now()
+        let actor = context.actor
+        return try await context.store.pool.write { db in
             let n = try HoldBook.release(.restriction, requestID: requestID, db)
             guard n > 0 else { throw ConsentError.notFound(what: "a restriction placed for request \(requestID)") }
             try AuditLog.append(action: "restrict.lift", actor: actor, subject: subjectHash,

@@ -6,8 +6,13 @@ import GRDB
 ///
 /// `secure_delete` is on, so deleted rows are overwritten with zeros in the file; after every
 /// deletion the law asks for, ``truncateWAL()`` leaves no old page image in the WAL either.
+///
+/// This is the one owner of the database (GRDB's `AppDatabase` idea): the pool is internal to the
+/// Consent module, so the server and the CLI reach the data only through the domain's operations
+/// (`ConsentLedger.record`, `Erasure.erase`, `Retention.purge`, …), each one transaction that also
+/// writes its audit entry. Every table is written from one file (see docs/architecture.md).
 public final class Store: Sendable {
-    public let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (and creates, with its folder) the database at `path`, and migrates it to the current schema.
@@ -91,6 +96,11 @@ public final class Store: Sendable {
             }
         }
         return false
+    }
+
+    /// The server's group-commit writer over this database's pool (one per process).
+    public func makeGroupCommitter(health: StorageHealth? = nil) -> GroupCommitter {
+        GroupCommitter(pool: pool, health: health)
     }
 
     /// `true` when the database answers a trivial query.

@@ -74,7 +74,7 @@ extension Policy {
     /// The banner script's strings in `language` (a language the policy has texts for): the
     /// policy's own, completed from ``BannerStrings/defaults`` (that language's, else German).
     public func bannerStrings(language: String) -> [String: String] {
-        let base = BannerStrings.defaults[language] ?? BannerStrings.defaults["de"]!
+        let base = BannerStrings.defaults[language] ?? BannerStrings.defaults[Policy.fallbackLanguage]!
         return base.merging(consent.bannerStrings[language] ?? [:]) { _, own in own }
     }
 }

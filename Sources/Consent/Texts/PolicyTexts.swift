@@ -126,7 +126,7 @@ extension Policy {
 
     /// The complete texts shown in `language` (German when the policy has no texts in it).
     public func texts(language: String) -> PolicyTexts {
-        let lang = consent.texts[language] != nil ? language : "de"
+        let lang = textLanguage(language)
         return PolicyTexts(
             format: PolicyTexts.currentFormat, policyVersion: version, language: lang,
             texts: consent.texts[lang] ?? [:], bannerStrings: bannerStrings(language: lang),

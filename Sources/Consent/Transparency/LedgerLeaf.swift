@@ -32,9 +32,9 @@ extension LedgerEntry {
 
     /// The leaf of an entry written before the tree existed: what its row still holds.
     mutating func makeMigratedLeaf(salt: [UInt8]) {
-        switch redaction {
-        case nil: makeLeaf(salt: salt)
-        case "anonymised":
+        guard redaction != nil else { return makeLeaf(salt: salt) }
+        switch redactionMark {
+        case .anonymised:
             leaf = Data(Self.leafText(seq: seq, recordedAt: recordedAt, choice: choiceDigest, personal: "-"))
         default:
             leaf = Data(Self.leafText(seq: seq, recordedAt: recordedAt, choice: "-", personal: "-"))
@@ -50,7 +50,7 @@ extension LedgerEntry {
         guard lines[1] == String(seq) else { return "its leaf names sequence \(lines[1]): entries were reordered" }
         guard lines[2] == String(recordedAt) else { return "its time differs from its leaf: it was edited" }
         // A deleted entry's choice is gone: only its leaf keeps the digest.
-        if redaction != "deleted", lines[3] != choiceDigest {
+        if redactionMark != .deleted, lines[3] != choiceDigest {
             return "its choice differs from its leaf: it was edited after it was recorded"
         }
         if redaction == nil {

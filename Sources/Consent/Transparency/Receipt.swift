@@ -61,6 +61,11 @@ public struct Receipt: Codable, Sendable, Equatable {
         self.inclusionProof = proof?.map { Data($0).base64EncodedString() }
     }
 
+    /// The receipt of the latest entry of `id`, in one read transaction.
+    public static func latest(for id: ConsentID, in store: Store) async throws -> Receipt {
+        try await store.pool.read { db in try latest(for: id, db) }
+    }
+
     /// The receipt of the latest entry of `id`, in one read (O(log n) stored hashes).
     public static func latest(for id: ConsentID, _ db: Database) throws -> Receipt {
         guard let row = try Row.fetchOne(db, sql: "SELECT seq, leaf FROM consent_ledger WHERE consent_id = ? ORDER BY seq DESC LIMIT 1",

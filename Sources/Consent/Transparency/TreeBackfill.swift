@@ -12,14 +12,13 @@ enum TreeBackfill {
     static func run(_ db: Database, random: any RandomSource = SystemRandom()) throws {
         var ledger = CompactRange()
         let rows = try LedgerEntry.fetchCursor(db, sql: "SELECT * FROM consent_ledger ORDER BY seq")
-        let update = try db.makeStatement(sql: "UPDATE consent_ledger SET leaf = ?, leaf_salt = ? WHERE seq = ?")
         var ledgerHashes: [Merkle.Hash] = []
         while var entry = try rows.next() {
             guard entry.seq == ledger.size + 1 else {
                 throw ConsentError.integrity("consent ledger: entry \(ledger.size + 1) is missing; run `privacyctl audit verify` on a copy made before this version")
             }
             entry.makeMigratedLeaf(salt: random.bytes(LedgerEntry.saltByteCount))
-            try update.execute(arguments: [entry.leaf, entry.leafSalt, entry.seq])
+            try entry.storeMigratedLeaf(db)
             ledgerHashes += ledger.append(Merkle.leafHash([UInt8](entry.leaf!)))
         }
         try TreeHashes.storeAll(.consentLedger, ledgerHashes, db)
@@ -28,7 +27,7 @@ enum TreeBackfill {
         var auditHashes: [Merkle.Hash] = []
         let pruned = try AuditLog.anchor(db).seq
         if pruned > 0 {
-            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [auditPrunedKey, String(pruned)])
+            try AuditLog.notePrunedBeforeTree(pruned, db)
         }
         for seq in stride(from: Int64(1), through: pruned, by: 1) {
             auditHashes += audit.append(Merkle.leafHash(AuditEntry.prunedLeaf(seq: seq)))

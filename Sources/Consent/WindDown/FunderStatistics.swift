@@ -134,7 +134,7 @@ public struct FunderStatistics: Codable, Sendable, Equatable {
             grants.formUnion(LedgerEntry.decodeChoices(row["services"]).filter(\.value).map { "s:" + $0.key })
             let id: String? = row["consent_id"]
             let earlier = id != nil && previous?.id == id ? previous!.grants : []
-            if method == ConsentMethod.withdraw.rawValue || !earlier.subtracting(grants).isEmpty {
+            if ConsentMethod(rawValue: method) == .withdraw || !earlier.subtracting(grants).isEmpty {
                 withdrawals[month, default: 0] += 1
             }
             previous = id.map { ($0, grants) }

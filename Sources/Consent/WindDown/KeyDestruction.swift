@@ -5,27 +5,23 @@ import Vault
 /// `privacyctl keys destroy`: crypto-shredding. Once no sealed record needs the secret key, it is
 /// overwritten and removed, so nothing sealed to it can be opened again (Art. 17, Art. 5(1)(e)).
 public struct KeyDestruction: Sendable {
-    let store: Store
+    let context: ActionContext
     let keys: KeyDirectory
-    let clock: any WallClock
-    let actor: String
 
     public init(store: Store, keys: KeyDirectory, clock: any WallClock, actor: String = AuditLog.currentActor) {
-        self.store = store
+        self.context = ActionContext(store: store, clock: clock, actor: actor)
         self.keys = keys
-        self.clock = clock
-        self.actor = actor
     }
 
     /// How many stored records are sealed (every contact request is).
     public func sealedRecords() async throws -> Int {
-        try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0 }
+        try await context.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0 }
     }
 
     /// Refuses while sealed records exist, unless `force` and the wind-down's archive step is done;
     /// then overwrites and unlinks the secret key files and records it (audit log and wind-down).
     public func run(force: Bool) async throws -> KeysDestroyed {
-        let (sealed, archived) = try await store.pool.read { db in
+        let (sealed, archived) = try await context.store.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") ?? 0, try WindDownLog.archiveStepDone(db))
         }
         if sealed > 0 && !(force && archived) {
@@ -35,8 +31,8 @@ public struct KeyDestruction: Sendable {
         let files = try keys.destroySecretKeys()
         guard !files.isEmpty else { throw ConsentError.notFound(what: "a secret key file (vault.key) in \(keys.path)") }
         let result = KeysDestroyed(keyID: keyID, files: files, sealedRemaining: sealed, forced: force && sealed > 0)
-        let now = clock.now()
-        try await store.pool.write { [actor] db in
+        let now = context.clock.now()
+        try await context.store.pool.write { [actor = context.actor] db in
             try WindDownLog.record(.keysDestroyed, result, audit: [
                 "key_id": keyID ?? "unknown", "files": files.joined(separator: ","),
                 "sealed_remaining": String(sealed), "forced": String(result.forced),

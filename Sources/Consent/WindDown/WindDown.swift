@@ -233,11 +233,11 @@ public struct WindDown: Sendable {
             result.append(Remaining(data: DataKind.consentRecords.rawValue, records: personal,
                                     until: latest(.consentRecords, .expired, from: lastExpiry), why: "proof"))
         }
-        let anonymised = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE redaction = 'anonymised'") ?? 0
+        let anonymised = try LedgerEntry.count(.anonymised, db)
         if anonymised > 0 {
             result.append(Remaining(data: DataKind.consentRecords.rawValue, records: anonymised, until: nil, why: "anonymised"))
         }
-        let skeletons = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_ledger WHERE redaction = 'deleted'") ?? 0
+        let skeletons = try LedgerEntry.count(.deleted, db)
         if skeletons > 0 {
             result.append(Remaining(data: DataKind.consentRecords.rawValue, records: skeletons, until: nil, why: "chain"))
         }

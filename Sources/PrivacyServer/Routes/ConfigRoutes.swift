@@ -59,9 +59,8 @@ struct ConfigRoutes {
             if let end = policy.consentCollectionEnd, !policy.isCollectingConsents(at: engine.clock.now()) {
                 throw APIError.collectionEnded(since: end)
             }
-            let asked = request.uri.queryParameters.get("lang") ?? "de"
             // Everything shown comes from the same snapshot that new entries in this language record.
-            let snapshot = engine.ledger.snapshot(language: policy.consent.texts[asked] != nil ? asked : "de")
+            let snapshot = engine.ledger.snapshot(language: policy.textLanguage(request.uri.queryParameters.get("lang")))
             let shown = snapshot.texts
             let config = Config(
                 policyVersion: policy.version, language: shown.language, languages: policy.textLanguages,

@@ -11,7 +11,7 @@ struct ReceiptRoutes {
         router.get("/v1/consents/:consent_id/receipt") { _, context in
             let raw = context.parameters.get("consent_id") ?? ""
             guard let id = ConsentID(raw) else { throw APIError.notFound("No consent with this id exists.") }
-            let receipt = try await engine.store.pool.read { db in try Receipt.latest(for: id, db) }
+            let receipt = try await Receipt.latest(for: id, in: engine.store)
             return try jsonResponse(receipt)
         }
     }

@@ -54,10 +54,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         let verifier = try? global.keyDirectory.loadAuditVerifier()
         let sources = files
-        let (chains, restores, transparency, texts) = try await store.pool.read { db in
-            ([try ConsentLedger.verifyChain(db), try AuditLog.verify(db)], try RestoreHistory.losses(db),
-             try TransparencyVerifier.verify(db, verifier: verifier, files: sources), try PolicyTextArchive.verifyKept(db))
-        }
+        let check = try await IntegrityCheck.run(store, verifier: verifier, files: sources)
+        let (chains, restores, transparency, texts) = (check.chains, check.restores, check.transparency, check.texts)
         let report = Report(ok: chains.allSatisfy(\.ok) && transparency.ok && texts.problems.isEmpty, chains: chains,
                             restores: restores, transparency: transparency,
                             policyTexts: .init(checked: texts.checked, problems: texts.problems))
@@ -124,7 +122,7 @@ struct AuditLogCommand: AsyncParsableCommand {
     func run() async throws {
         let start = try since.start(policy: try global.loadPolicy())
         let store = try global.openExistingStore()
-        let records = try await store.pool.read { db in try AuditLog.entries(db, since: start) }
+        let records = try await AuditLog.entries(in: store, since: start)
         if output.json { return try Output.json(records) }
         if records.isEmpty { return Output.line("the audit log is empty") }
         Output.table(["#", "at", "actor", "action", "subject", "details"], records.map { r in

@@ -67,10 +67,7 @@ struct BackupCommand: AsyncParsableCommand {
             result.pruned = report
             if FileManager.default.fileExists(atPath: global.databasePath) {
                 let store = try global.openExistingStore()
-                try await audit(store, AuditNote(action: "backup.prune", subject: nil, details: [
-                    "keep": report.keep, "deleted": String(report.deleted.count), "kept": String(report.kept),
-                    "deleted_files": report.deleted.map { ($0.file as NSString).lastPathComponent }.joined(separator: ","),
-                ]), clock: clock)
+                try await BackupPruning.record(report, at: clock.now(), in: store)
             }
         }
         if output.json { return try Output.json(result) }

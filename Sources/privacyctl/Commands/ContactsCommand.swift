@@ -17,12 +17,6 @@ func openArchive(_ global: GlobalOptions) throws -> (Store, ContactArchive, Blin
     return (store, archive, index)
 }
 
-func audit(_ store: Store, _ note: AuditNote, clock: any WallClock) async throws {
-    try await store.pool.write { db in
-        _ = try AuditLog.append(action: note.action, actor: note.actor, subject: note.subject, details: note.details, at: clock.now(), db)
-    }
-}
-
 /// `--restricted --reason TEXT`: show records whose processing is restricted (Art. 18), for a stated reason.
 struct RestrictedOptions: ParsableArguments {
     @Flag(help: "Also show the content of restricted records (Art. 18); needs --reason.") var restricted = false
@@ -66,13 +60,15 @@ struct ContactsListCommand: AsyncParsableCommand {
         let (store, archive, _) = try openArchive(global)
         let clock = try global.clock()
         let restrictedRefs = try await restriction.restrictedReferences(store, clock: clock)
-        let opened = try await archive.listOpened()
+        let (shown, reason) = (restriction.restricted, restriction.reason)
+        let opened = try await archive.listOpened(at: clock.now()) { opened in
+            var details = ["count": String(opened.requests.count)]
+            if shown { details["restricted_shown"] = String(opened.requests.filter { restrictedRefs.contains($0.reference) }.count); details["reason"] = reason }
+            if !opened.unreadable.isEmpty { details["unreadable"] = String(opened.unreadable.count) }
+            return AuditNote(action: "contacts.list", subject: nil, details: details)
+        }
         let all = opened.requests
         let requests = all.map { restrictedRefs.contains($0.reference) && !restriction.restricted ? RestrictedOptions.masked($0) : $0 }
-        var details = ["count": String(requests.count)]
-        if restriction.restricted { details["restricted_shown"] = String(all.filter { restrictedRefs.contains($0.reference) }.count); details["reason"] = restriction.reason }
-        if !opened.unreadable.isEmpty { details["unreadable"] = String(opened.unreadable.count) }
-        try await audit(store, AuditNote(action: "contacts.list", subject: nil, details: details), clock: clock)
         reportUnreadable(opened.unreadable)
         if output.json { return try Output.json(requests) }
         if requests.isEmpty { return Output.line("no contact requests") }
@@ -96,13 +92,12 @@ struct ContactsShowCommand: AsyncParsableCommand {
         let (store, archive, index) = try openArchive(global)
         let clock = try global.clock()
         let isRestricted = try await restriction.restrictedReferences(store, clock: clock).contains(reference)
-        let opened = try await archive.show(reference)
-        let r = isRestricted && !restriction.restricted ? RestrictedOptions.masked(opened) : opened
         var details: [String: String] = [:]
         if isRestricted { details["restricted"] = restriction.restricted ? "shown" : "hidden" }
         if isRestricted && restriction.restricted { details["reason"] = restriction.reason }
-        try await audit(store, AuditNote(action: "contacts.show", subject: Digest.hex(index.value(for: "subject:reference:" + reference)), details: details),
-                        clock: clock)
+        let opened = try await archive.show(reference, at: clock.now(), audit: AuditNote(
+            action: "contacts.show", subject: Digest.hex(index.value(for: "subject:reference:" + reference)), details: details))
+        let r = isRestricted && !restriction.restricted ? RestrictedOptions.masked(opened) : opened
         if isRestricted && !restriction.restricted {
             Output.note("privacyctl: \(reference) is restricted (Art. 18): its content is hidden; show it with --restricted --reason TEXT")
         }
@@ -146,15 +141,13 @@ struct ContactsReindexCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (store, archive, _) = try openArchive(global)
+        let (_, archive, _) = try openArchive(global)
+        let clock = try global.clock()
         let progress = Progress()
-        let report = try await ContactReindex(archive: archive, batchSize: batchSize).run { done, total in
+        let report = try await ContactReindex(archive: archive, batchSize: batchSize).run(auditAt: clock.now()) { done, total in
             progress.update("re-indexing", done, total)
         }
         progress.finish()
-        try await audit(store, AuditNote(action: "contacts.reindex", subject: nil, details: [
-            "examined": String(report.examined), "updated": String(report.updated), "unreadable": String(report.unreadable.count),
-        ]), clock: try global.clock())
         reportUnreadable(report.unreadable)
         if output.json { return try Output.json(report) }
         Output.line("re-indexed: \(report.examined) contact requests examined, \(report.updated) updated, \(report.unreadable.count) could not be opened")

@@ -52,9 +52,8 @@ struct ExportCommand: AsyncParsableCommand {
         try FileOutput.writePrivate(try encoder.encode(export), to: out, overwrite: force)
         let summary = Summary(file: out, contactRequests: export.data.contactRequests.count, consents: export.data.consents.count,
                               consentEntries: export.data.consents.reduce(0) { $0 + $1.entries.count }, unreadable: unreadable)
-        try await audit(store, AuditNote(action: "export", subject: index.subjectHash(subject), details: [
-            "contact_requests": String(summary.contactRequests), "consent_entries": String(summary.consentEntries),
-        ]), clock: clock)
+        try await SubjectExport.recordHandedOut(subjectHash: index.subjectHash(subject), contactRequests: summary.contactRequests,
+                                                consentEntries: summary.consentEntries, at: clock.now(), in: store)
         try await link.link(global, .export, subjectHash: index.subjectHash(subject), details: [
             "contact_requests": String(summary.contactRequests), "consent_entries": String(summary.consentEntries),
         ])
