@@ -4,7 +4,7 @@ import Vault
 /// What the web-facing process is made of: the store, the policy, the clock, randomness and the
 /// sealing keys (public key and index key only: it can seal, never open).
 public struct Engine: Sendable {
-    public let store: Store
+    public let store: PrivacyDatabase
     public let policy: Policy
     public let clock: any WallClock
     public let random: any RandomSource
@@ -19,7 +19,7 @@ public struct Engine: Sendable {
     let ledger: ConsentLedger
     let intake: ContactIntake
 
-    public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys, random: any RandomSource = SystemRandom(),
+    public init(store: PrivacyDatabase, policy: Policy, clock: any WallClock, keys: SealingKeys, random: any RandomSource = SystemRandom(),
                 tombstones: TombstoneLog? = nil) {
         self.tombstones = tombstones
         self.store = store

@@ -73,7 +73,7 @@ struct BackupRestoreTests {
         #expect(report.reapplied.first?.contactRequestsDeleted == 1)
         #expect(report.reapplied.first?.consentEntriesRedacted == 1)
 
-        let restored = try Store(path: restoredPath)
+        let restored = try PrivacyDatabase(path: restoredPath)
         let refs = try await restored.pool.read { db in try String.fetchAll(db, sql: "SELECT reference FROM contact_requests") }
         #expect(refs == [other.rawValue])
         try restored.pool.close()
@@ -95,7 +95,7 @@ struct BackupRestoreTests {
         let report = try await restore(at: "2024-06-03T12:00:00Z")
         #expect(report.reapplied.isEmpty)
         #expect(report.manifest.tombstones.count == 1)
-        let restored = try Store(path: restoredPath)
+        let restored = try PrivacyDatabase(path: restoredPath)
         #expect(try await restored.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") } == 1)
     }
 
@@ -108,7 +108,7 @@ struct BackupRestoreTests {
         let report = try await restore(at: "2025-01-03T00:00:00+01:00")
         #expect(report.reapplied.map(\.kind) == [.purge])
         #expect(report.reapplied.first?.contactRequestsDeleted == 1)
-        let restored = try Store(path: restoredPath)
+        let restored = try PrivacyDatabase(path: restoredPath)
         #expect(try await restored.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact_requests") } == 0)
     }
 
@@ -117,7 +117,7 @@ struct BackupRestoreTests {
         for _ in 0..<3 { try await box.record(.acceptAll, at: "2024-05-01T12:00:00+02:00") }
         let m = try await backup(at: "2024-06-01T12:00:00Z")
         let report = try await restore(at: "2024-06-03T12:00:00Z")
-        let restored = try Store(path: restoredPath)
+        let restored = try PrivacyDatabase(path: restoredPath)
         let (ledger, audit, entry) = try await restored.pool.read { db in
             (try ConsentLedger.verifyChain(db), try AuditLog.verify(db), try AuditLog.entries(db, since: nil).last)
         }

@@ -3,7 +3,7 @@ import GRDB
 import Testing
 @testable import Consent
 
-@Suite("Store durability and storage failures")
+@Suite("PrivacyDatabase durability and storage failures")
 struct StoreDurabilityTests {
     let box: Sandbox
     init() throws { box = try Sandbox() }
@@ -21,7 +21,7 @@ struct StoreDurabilityTests {
     func privateFiles() throws {
         let folder = box.folder + "/fresh"
         let path = folder + "/privacy.sqlite"
-        let store = try Store(path: path)
+        let store = try PrivacyDatabase(path: path)
         try store.pool.write { db in try db.execute(sql: "CREATE TABLE t(x)") }
         for file in [path, path + "-wal", path + "-shm"] {
             let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -35,7 +35,7 @@ struct StoreDurabilityTests {
         let link = box.folder + "/link.sqlite"
         FileManager.default.createFile(atPath: target, contents: nil)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-        #expect(throws: ConsentError.self) { try Store(path: link) }
+        #expect(throws: ConsentError.self) { try PrivacyDatabase(path: link) }
     }
 
     @Test("SQLite failures of the storage are classified", arguments: [
@@ -57,7 +57,7 @@ struct StoreDurabilityTests {
 
     @Test("a write lock held by another process beyond the busy timeout fails the batch as busy; health recovers by itself")
     func busyAndRecovery() async throws {
-        let store = try Store(path: box.databasePath, busyTimeout: 0.2)
+        let store = try PrivacyDatabase(path: box.databasePath, busyTimeout: 0.2)
         let health = StorageHealth()
         let writer = GroupCommitter(pool: store.pool, health: health)
         var config = Configuration()

@@ -71,7 +71,7 @@ final class SeededRandom: RandomSource {
 /// One test's world: a temporary folder with a real SQLite database (WAL) and a key directory.
 final class Sandbox: @unchecked Sendable {
     let folder: String
-    let store: Store
+    let store: PrivacyDatabase
     let policy: Policy
     let keys: KeyDirectory
     let keyPair: VaultKeyPair
@@ -81,7 +81,7 @@ final class Sandbox: @unchecked Sendable {
     init(policy: Policy? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("consent-tests-" + UUID().uuidString).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder + "/data/privacy.sqlite")
+        store = try PrivacyDatabase(path: folder + "/data/privacy.sqlite")
         self.policy = try policy ?? Fixtures.shippedPolicy()
         keys = KeyDirectory(path: folder + "/keys")
         keyPair = try VaultKeyPair.generate()

@@ -133,7 +133,7 @@ struct TransparencyTests {
         _ = try await record(2, .rejectAll)
         let kept = try await checkpoint()
         // The rewound copy, written again by the engine itself: whole, and as long as before.
-        let rewound = try Store(path: copy)
+        let rewound = try PrivacyDatabase(path: copy)
         let ledger = ConsentLedger(store: rewound, policy: box.policy, clock: clock(Self.t0))
         for _ in 0..<2 {
             _ = try await ledger.record(ConsentChoice(consentID: nil, policyVersion: box.policy.version, purposes: [:], method: .acceptAll),

@@ -10,7 +10,7 @@ import Vault
 /// A real engine on a real database file in a temporary folder, with a key pair on disk.
 final class ServerFixture: Sendable {
     let folder: URL
-    let store: Store
+    let store: PrivacyDatabase
     let policy: Policy
     let keys: KeyDirectory
     let keyPair: VaultKeyPair
@@ -24,7 +24,7 @@ final class ServerFixture: Sendable {
     init(policy: Policy? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("privacy-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("privacy.sqlite").path)
+        store = try PrivacyDatabase(path: folder.appendingPathComponent("privacy.sqlite").path)
         self.policy = try policy ?? PolicyParser.load(path: Self.policyPath)
         keys = KeyDirectory(path: folder.appendingPathComponent("keys").path)
         keyPair = try VaultKeyPair.generate()

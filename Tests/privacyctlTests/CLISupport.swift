@@ -75,7 +75,7 @@ final class CLIFixture: @unchecked Sendable {
 
     // MARK: Seeding through the domain, as the server would
 
-    func store() throws -> Store { try Store(path: database) }
+    func store() throws -> PrivacyDatabase { try PrivacyDatabase(path: database) }
 
     func policy() throws -> Policy { try PolicyParser.load(path: Self.policyPath) }
 

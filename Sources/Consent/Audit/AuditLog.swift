@@ -140,13 +140,13 @@ public enum AuditLog {
     }
 
     /// The entries recorded at or after `since` (all when `nil`), oldest first.
-    public static func entries(in store: Store, since: Date?) async throws -> [AuditRecord] {
+    public static func entries(in store: PrivacyDatabase, since: Date?) async throws -> [AuditRecord] {
         try await store.pool.read { db in try entries(db, since: since) }
     }
 
     /// Writes `note` as its own transaction: for what the DPO did outside the database (a file
     /// written, backups pruned) or read from it, recorded once it is done.
-    static func record(_ note: AuditNote, at: Date, in store: Store) async throws {
+    static func record(_ note: AuditNote, at: Date, in store: PrivacyDatabase) async throws {
         try await store.pool.write { db in
             _ = try append(action: note.action, actor: note.actor, subject: note.subject, details: note.details, at: at, db)
         }

@@ -16,7 +16,7 @@ public struct IntegrityCheck: Sendable {
     /// - Parameters:
     ///   - verifier: the audit key's verifier (`audit.pub`); `nil` when there is none yet.
     ///   - files: checkpoints kept outside the database, to prove today's trees against.
-    public static func run(_ store: Store, verifier: NoteVerifier?, files: [CheckpointSource]) async throws -> IntegrityCheck {
+    public static func run(_ store: PrivacyDatabase, verifier: NoteVerifier?, files: [CheckpointSource]) async throws -> IntegrityCheck {
         try await store.pool.read { db in
             IntegrityCheck(chains: [try ConsentLedger.verifyChain(db), try AuditLog.verify(db)],
                            restores: try RestoreHistory.losses(db),

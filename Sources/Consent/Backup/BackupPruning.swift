@@ -55,7 +55,7 @@ public enum BackupPruning {
 
 extension BackupPruning {
     /// Records a prune in the audit log (file names and counts, no personal data).
-    public static func record(_ report: PruneReport, at: Date, in store: Store, actor: String = AuditLog.currentActor) async throws {
+    public static func record(_ report: PruneReport, at: Date, in store: PrivacyDatabase, actor: String = AuditLog.currentActor) async throws {
         try await AuditLog.record(AuditNote(action: "backup.prune", actor: actor, subject: nil, details: [
             "keep": report.keep, "deleted": String(report.deleted.count), "kept": String(report.kept),
             "deleted_files": report.deleted.map { ($0.file as NSString).lastPathComponent }.joined(separator: ","),

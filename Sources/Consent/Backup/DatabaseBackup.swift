@@ -12,7 +12,7 @@ public struct DatabaseBackup: Sendable {
     let context: ActionContext
     let tombstones: TombstoneLog
 
-    public init(store: Store, tombstones: TombstoneLog, clock: any WallClock, actor: String = AuditLog.currentActor) {
+    public init(store: PrivacyDatabase, tombstones: TombstoneLog, clock: any WallClock, actor: String = AuditLog.currentActor) {
         self.context = ActionContext(store: store, clock: clock, actor: actor)
         self.tombstones = tombstones
     }

@@ -84,9 +84,9 @@ public struct DatabaseRestore: Sendable {
         guard size == manifest.payloadBytes else {
             throw ConsentError.integrity("the backup's database is \(size) bytes, its manifest says \(manifest.payloadBytes)")
         }
-        let restored: Store
+        let restored: PrivacyDatabase
         do {
-            restored = try Store(path: plain)
+            restored = try PrivacyDatabase(path: plain)
             let check = try await restored.pool.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }
             guard check == "ok" else { throw ConsentError.integrity("quick_check: \(check ?? "no answer")") }
         } catch {
@@ -155,7 +155,7 @@ public struct DatabaseRestore: Sendable {
     /// The sizes of the database about to be replaced (checkpointed first, so its WAL holds nothing).
     private func replacedSizes() -> DatabaseSizes? {
         guard FileManager.default.fileExists(atPath: databasePath),
-              let old = try? Store(path: databasePath, migrate: false) else { return nil }
+              let old = try? PrivacyDatabase(path: databasePath, migrate: false) else { return nil }
         let sizes = try? old.pool.read { db in try DatabaseSizes.read(db) }
         _ = try? old.truncateWAL(attempts: 5)
         try? old.pool.close()

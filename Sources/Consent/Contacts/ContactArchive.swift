@@ -4,11 +4,11 @@ import Vault
 
 /// The DPO's view of the contact requests: opened with the secret key.
 public struct ContactArchive: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let opener: Opener
     let index: BlindIndex
 
-    public init(store: Store, opener: Opener, index: BlindIndex) {
+    public init(store: PrivacyDatabase, opener: Opener, index: BlindIndex) {
         self.store = store
         self.opener = opener
         self.index = index

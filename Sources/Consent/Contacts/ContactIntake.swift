@@ -6,7 +6,7 @@ import Vault
 ///
 /// Holds only the public key: it can seal, never open. What it wrote, it cannot read back.
 public struct ContactIntake: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let policy: Policy
     let clock: any WallClock
     let random: any RandomSource
@@ -15,7 +15,7 @@ public struct ContactIntake: Sendable {
     /// The policy's collection window, worked out once (it is checked on every request).
     let window: Range<Date>
 
-    public init(store: Store, policy: Policy, clock: any WallClock, keys: SealingKeys,
+    public init(store: PrivacyDatabase, policy: Policy, clock: any WallClock, keys: SealingKeys,
                 random: any RandomSource = SystemRandom(), writer: GroupCommitter? = nil) {
         self.store = store
         self.policy = policy

@@ -7,7 +7,7 @@ import Vault
 /// The ledger is append-only and hash-chained (see ``LedgerEntry``). The website and the DPO's
 /// commands go through the same calls here; HTTP and the terminal are only edges.
 public struct ConsentLedger: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let policy: Policy
     let clock: any WallClock
     let random: any RandomSource
@@ -18,7 +18,7 @@ public struct ConsentLedger: Sendable {
     let calendar: Calendar
     let textSnapshots: [String: TextsSnapshot]
 
-    public init(store: Store, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
+    public init(store: PrivacyDatabase, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
                 writer: GroupCommitter? = nil) {
         self.store = store
         self.policy = policy

@@ -10,13 +10,13 @@ import Vault
 /// transaction, naming the person only by a keyed hash. While a request is open, an `open_request`
 /// hold keeps the records it concerns from the purge.
 public struct RequestRegister: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let policy: Policy
     let clock: any WallClock
     let random: any RandomSource
     let actor: String
 
-    public init(store: Store, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
+    public init(store: PrivacyDatabase, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
                 actor: String = AuditLog.currentActor) {
         self.store = store
         self.policy = policy

@@ -38,10 +38,10 @@ public struct Hold: Codable, Sendable, Equatable, FetchableRecord, PersistableRe
 }
 
 public struct HoldBook: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let clock: any WallClock
 
-    public init(store: Store, clock: any WallClock) {
+    public init(store: PrivacyDatabase, clock: any WallClock) {
         self.store = store
         self.clock = clock
     }

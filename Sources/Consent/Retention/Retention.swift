@@ -43,7 +43,7 @@ public struct PurgeReport: Sendable, Codable, Equatable {
 /// loses nothing and is simply run again (every step is idempotent). A dry run counts with the very
 /// same queries and changes nothing.
 public struct Retention: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let policy: Policy
     let clock: any WallClock
     let actor: String
@@ -51,7 +51,7 @@ public struct Retention: Sendable {
     /// Where a real run leaves its tombstone (so a restored backup purges again what this run purged).
     let tombstones: TombstoneLog?
 
-    public init(store: Store, policy: Policy, clock: any WallClock, actor: String = AuditLog.currentActor, batchSize: Int = 2000,
+    public init(store: PrivacyDatabase, policy: Policy, clock: any WallClock, actor: String = AuditLog.currentActor, batchSize: Int = 2000,
                 tombstones: TombstoneLog? = nil) {
         self.tombstones = tombstones
         self.store = store

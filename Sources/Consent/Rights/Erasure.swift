@@ -29,7 +29,7 @@ public struct ErasureReport: Sendable, Codable, Equatable {
 /// checkpointed and truncated so no page image of theirs remains there either. What stays is an
 /// audit entry naming the person only by a keyed hash.
 public struct Erasure: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let archive: ContactArchive
     let policy: Policy
     let clock: any WallClock
@@ -38,7 +38,7 @@ public struct Erasure: Sendable {
     /// Where the erasure leaves its tombstone (so a restored backup forgets the person again).
     let tombstones: TombstoneLog?
 
-    public init(store: Store, archive: ContactArchive, policy: Policy, clock: any WallClock, index: BlindIndex,
+    public init(store: PrivacyDatabase, archive: ContactArchive, policy: Policy, clock: any WallClock, index: BlindIndex,
                 actor: String = AuditLog.currentActor, tombstones: TombstoneLog? = nil) {
         self.tombstones = tombstones
         self.store = store

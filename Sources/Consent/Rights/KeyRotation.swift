@@ -20,14 +20,14 @@ public struct RotationReport: Sendable, Codable, Equatable {
 /// records are re-wrapped in batches (each row names its key), and only then are the files swapped.
 /// A rotation interrupted at any point is finished by running it again with the same passphrase.
 public struct KeyRotation: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let keys: KeyDirectory
     let clock: any WallClock
     let random: any RandomSource
     let batchSize: Int
     static let nextSuffix = ".next"
 
-    public init(store: Store, keys: KeyDirectory, clock: any WallClock, random: any RandomSource = SystemRandom(), batchSize: Int = 500) {
+    public init(store: PrivacyDatabase, keys: KeyDirectory, clock: any WallClock, random: any RandomSource = SystemRandom(), batchSize: Int = 500) {
         self.store = store
         self.keys = keys
         self.clock = clock

@@ -29,7 +29,7 @@ public struct Objection: Sendable {
     let context: ActionContext
     let archive: ContactArchive
 
-    public init(store: Store, archive: ContactArchive, clock: any WallClock, actor: String = AuditLog.currentActor) {
+    public init(store: PrivacyDatabase, archive: ContactArchive, clock: any WallClock, actor: String = AuditLog.currentActor) {
         self.context = ActionContext(store: store, clock: clock, actor: actor)
         self.archive = archive
     }

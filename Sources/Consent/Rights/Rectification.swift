@@ -33,14 +33,14 @@ public struct AmendReport: Sendable, Codable, Equatable {
 /// afresh (same reference, a new data key); the old ciphertext and its blind-index entry are
 /// overwritten in the file (`secure_delete`) and the WAL is truncated, so the wrong data is gone.
 public struct Rectification: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let archive: ContactArchive
     let sealer: Sealer
     let index: BlindIndex
     let clock: any WallClock
     let actor: String
 
-    public init(store: Store, archive: ContactArchive, sealer: Sealer, index: BlindIndex, clock: any WallClock,
+    public init(store: PrivacyDatabase, archive: ContactArchive, sealer: Sealer, index: BlindIndex, clock: any WallClock,
                 actor: String = AuditLog.currentActor) {
         self.store = store
         self.archive = archive

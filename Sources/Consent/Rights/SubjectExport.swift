@@ -188,7 +188,7 @@ extension SubjectExport {
     /// Records in the audit log that an export (Art. 15 / Art. 20) was handed out, once its file is
     /// written: the person by keyed hash, the counts, no personal data.
     public static func recordHandedOut(subjectHash: String, contactRequests: Int, consentEntries: Int, at: Date,
-                                       in store: Store, actor: String = AuditLog.currentActor) async throws {
+                                       in store: PrivacyDatabase, actor: String = AuditLog.currentActor) async throws {
         try await AuditLog.record(AuditNote(action: "export", actor: actor, subject: subjectHash, details: [
             "contact_requests": String(contactRequests), "consent_entries": String(consentEntries),
         ]), at: at, in: store)

@@ -68,7 +68,7 @@ public final class StorageHealth: Sendable {
 
     /// While a condition is known, tries a tiny write (at most once a second, one at a time) so
     /// that health recovers by itself when space or the lock comes back, even without traffic.
-    public func probeIfFailing(_ store: Store) {
+    public func probeIfFailing(_ store: PrivacyDatabase) {
         let start = state.withLock { s -> Bool in
             guard s.condition != nil, !s.probing else { return false }
             if let last = s.lastProbe, ContinuousClock.now - last < .seconds(1) { return false }
@@ -91,7 +91,7 @@ public final class StorageHealth: Sendable {
     }
 }
 
-extension Store {
+extension PrivacyDatabase {
     /// Rewrites the schema header's `user_version` with its own value: a real, committed and
     /// synced write that changes nothing.
     func probeWrite() async throws {

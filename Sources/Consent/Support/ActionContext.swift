@@ -5,7 +5,7 @@ import Foundation
 /// (Art. 5(2): the controller can show who did what). One shape for `Objection`, `Restriction`,
 /// `KeyDestruction` and `DatabaseBackup`.
 struct ActionContext: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let clock: any WallClock
     let actor: String
 }

@@ -14,9 +14,9 @@ import Vault
 /// let kept = try await PolicyTextArchive(store: store).texts(of: consentID)
 /// ```
 public struct PolicyTextArchive: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
 
-    public init(store: Store) { self.store = store }
+    public init(store: PrivacyDatabase) { self.store = store }
 
     /// Which languages of a version were kept now and which had been kept before.
     public struct KeepReport: Sendable, Equatable {

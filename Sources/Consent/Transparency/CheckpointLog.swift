@@ -44,9 +44,9 @@ public struct CheckpointSummary: Sendable, Codable {
 /// Signs and keeps the checkpoints. Only the DPO's commands sign (they hold `audit.key`); the
 /// server only reads the newest one, for receipts.
 public struct CheckpointLog: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
 
-    public init(store: Store) { self.store = store }
+    public init(store: PrivacyDatabase) { self.store = store }
 
     /// Signs the current heads of both trees and stores the checkpoint, in one write transaction
     /// (so the heads cannot move between reading and storing). Returns it and the one before.

@@ -62,7 +62,7 @@ public struct Receipt: Codable, Sendable, Equatable {
     }
 
     /// The receipt of the latest entry of `id`, in one read transaction.
-    public static func latest(for id: ConsentID, in store: Store) async throws -> Receipt {
+    public static func latest(for id: ConsentID, in store: PrivacyDatabase) async throws -> Receipt {
         try await store.pool.read { db in try latest(for: id, db) }
     }
 

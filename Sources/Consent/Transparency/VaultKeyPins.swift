@@ -20,9 +20,9 @@ public struct VaultKeyPin: Codable, Sendable, FetchableRecord, PersistableRecord
 /// whoever can write the key folder cannot make the server seal contact requests to their own key
 /// (Art. 32: integrity and confidentiality of processing).
 public struct VaultKeyPins: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
 
-    public init(store: Store) { self.store = store }
+    public init(store: PrivacyDatabase) { self.store = store }
 
     static let header = "vault-key-pin/v1"
 

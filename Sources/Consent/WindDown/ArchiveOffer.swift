@@ -73,7 +73,7 @@ enum ArchiveOffer {
     /// Writes the package of the taken kinds to `folder` (0700, files 0600): one JSON file per kind,
     /// decrypted, `manifest.json`, and `SHA256SUMS` in the form `sha256sum -c` reads.
     static func writePackage(to folder: String, kinds: [DataKind], decision: ArchiveDecisionRecord, policy: Policy,
-                             now: Date, store: Store, archive: ContactArchive?) async throws -> PackageManifest {
+                             now: Date, store: PrivacyDatabase, archive: ContactArchive?) async throws -> PackageManifest {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var files: [(name: String, records: Int, bytes: [UInt8])] = []

@@ -8,7 +8,7 @@ public struct KeyDestruction: Sendable {
     let context: ActionContext
     let keys: KeyDirectory
 
-    public init(store: Store, keys: KeyDirectory, clock: any WallClock, actor: String = AuditLog.currentActor) {
+    public init(store: PrivacyDatabase, keys: KeyDirectory, clock: any WallClock, actor: String = AuditLog.currentActor) {
         self.context = ActionContext(store: store, clock: clock, actor: actor)
         self.keys = keys
     }
@@ -67,7 +67,7 @@ public struct ProgrammeStatus: Codable, Sendable, Equatable {
         case windDownSteps = "wind_down_steps"
     }
 
-    public static func read(store: Store, policy: Policy, now: Date) async throws -> ProgrammeStatus {
+    public static func read(store: PrivacyDatabase, policy: Policy, now: Date) async throws -> ProgrammeStatus {
         try await store.pool.read { db in
             let stock = try StockTake.take(db, policy: policy, now: now)
             var steps: [String: String] = [:]

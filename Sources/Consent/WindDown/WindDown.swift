@@ -11,14 +11,14 @@ import Vault
 /// statistics are taken before anything is deleted and never recomputed afterwards.
 /// Storage limitation, Art. 5(1)(e) GDPR; the archive offer, ThürArchivG §§ 4, 11.
 public struct WindDown: Sendable {
-    let store: Store
+    let store: PrivacyDatabase
     let policy: Policy
     let clock: any WallClock
     let actor: String
     /// Opens the sealed contact requests; `nil` when the secret key is not at hand.
     let archive: ContactArchive?
 
-    public init(store: Store, policy: Policy, clock: any WallClock, actor: String = AuditLog.currentActor,
+    public init(store: PrivacyDatabase, policy: Policy, clock: any WallClock, actor: String = AuditLog.currentActor,
                 archive: ContactArchive?) {
         self.store = store
         self.policy = policy

@@ -10,7 +10,7 @@ struct ContactsCommand: AsyncParsableCommand {
 }
 
 /// Opens the archive with the secret key; reading personal data is written to the audit log.
-func openArchive(_ global: GlobalOptions) throws -> (Store, ContactArchive, BlindIndex) {
+func openArchive(_ global: GlobalOptions) throws -> (PrivacyDatabase, ContactArchive, BlindIndex) {
     let store = try global.openExistingStore()
     let index = try global.blindIndex()
     let archive = ContactArchive(store: store, opener: Opener(keyPair: try global.keyPair()), index: index)
@@ -30,7 +30,7 @@ struct RestrictedOptions: ParsableArguments {
     }
 
     /// The references under an active restriction.
-    func restrictedReferences(_ store: Store, clock: any WallClock) async throws -> Set<String> {
+    func restrictedReferences(_ store: PrivacyDatabase, clock: any WallClock) async throws -> Set<String> {
         try await HoldBook(store: store, clock: clock).subjects(kind: .restriction, subjectKind: .contactRequest)
     }
 

@@ -72,7 +72,7 @@ struct HoldReleaseCommand: AsyncParsableCommand {
 
 /// Expired holds keep nothing any more: `purge` says so on stderr, so that they are released or renewed.
 enum HoldWarnings {
-    static func emit(_ global: GlobalOptions, store: Store) async {
+    static func emit(_ global: GlobalOptions, store: PrivacyDatabase) async {
         guard let clock = try? global.clock(), let expired = try? await HoldBook(store: store, clock: clock).expired() else { return }
         for h in expired {
             Output.note("privacyctl: warning: hold \(h.id ?? 0) (\(h.kind) on \(h.subjectKind)) expired \(Timestamp.format(Timestamp.date(millis: h.until ?? 0))) and keeps nothing; release it or add a new one")

@@ -10,7 +10,7 @@ func writeAnswer(_ data: Data, to path: String, force: Bool) throws {
 }
 
 /// The person a request is about, opened with the secret key, with the archive to find their data.
-func requestSubject(_ global: GlobalOptions, id: String) async throws -> (RequestRegister, DataRequest, DataSubject, Store, ContactArchive, BlindIndex, Policy) {
+func requestSubject(_ global: GlobalOptions, id: String) async throws -> (RequestRegister, DataRequest, DataSubject, PrivacyDatabase, ContactArchive, BlindIndex, Policy) {
     let (store, register, policy) = try openRegister(global)
     let request = try await register.get(id)
     let (_, archive, index) = try openArchive(global)

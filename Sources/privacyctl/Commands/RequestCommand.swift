@@ -34,7 +34,7 @@ func parseDay(_ text: String, option: String) throws -> CalendarDay {
     return day
 }
 
-func openRegister(_ global: GlobalOptions) throws -> (Store, RequestRegister, Policy) {
+func openRegister(_ global: GlobalOptions) throws -> (PrivacyDatabase, RequestRegister, Policy) {
     let policy = try global.loadPolicy()
     let store = try global.openExistingStore()
     return (store, RequestRegister(store: store, policy: policy, clock: try global.clock()), policy)
@@ -43,7 +43,7 @@ func openRegister(_ global: GlobalOptions) throws -> (Store, RequestRegister, Po
 /// The warning `purge`, `audit verify` and `request list` print on stderr about open requests due
 /// within seven days or overdue. Never fails the command it is part of.
 enum RequestWarnings {
-    static func emit(_ global: GlobalOptions, store: Store) async {
+    static func emit(_ global: GlobalOptions, store: PrivacyDatabase) async {
         guard let policy = try? global.loadPolicy(), let clock = try? global.clock() else { return }
         let register = RequestRegister(store: store, policy: policy, clock: clock)
         guard let due = try? await register.dueSoon() else { return }

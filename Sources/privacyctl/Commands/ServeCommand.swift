@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("request-timeout"), help: "Seconds a request (headers and body) may take to arrive from its first byte; then 408.") var requestTimeout = 10.0
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.") var idleTimeout = 60.0
     @Option(name: .customLong("max-connections"), help: "Open connections before a request is answered 503 server_busy (the server stops accepting an eighth above).") var maxConnections = 512
-    @Option(name: .customLong("busy-timeout"), help: "Seconds a write waits for another process's database lock before answering 503 database_busy.") var busyTimeout = Store.defaultBusyTimeout
+    @Option(name: .customLong("busy-timeout"), help: "Seconds a write waits for another process's database lock before answering 503 database_busy.") var busyTimeout = PrivacyDatabase.defaultBusyTimeout
     @Option(name: .customLong("purge-interval"), help: "How often to run the retention purge: an ISO-8601 duration (P1D, PT6H) or seconds; 'off' to disable.")
     var purgeInterval = "P1D"
     @Option(name: .customLong("allow-origin"), help: "A website origin allowed to call the API from the browser (CORS); repeatable.")

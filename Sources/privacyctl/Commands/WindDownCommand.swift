@@ -52,10 +52,10 @@ struct WindDownRunCommand: AsyncParsableCommand {
     }
 
     /// The database as it is: a dry run must not even run the (empty) migration.
-    static func openUnchanged(_ global: GlobalOptions) throws -> Store {
+    static func openUnchanged(_ global: GlobalOptions) throws -> PrivacyDatabase {
         guard FileManager.default.fileExists(atPath: global.databasePath) else { return try global.openExistingStore() }
         do {
-            return try Store.openUnchanged(path: global.databasePath)
+            return try PrivacyDatabase.openUnchanged(path: global.databasePath)
         } catch {
             throw Failure(.failed, "cannot open the database \(global.databasePath): \(error)")
         }

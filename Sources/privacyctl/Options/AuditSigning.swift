@@ -34,7 +34,7 @@ enum AuditSigning {
     }
 
     /// Records the fingerprint of `vault.pub` (or `key`) in the database, signed with `audit.key`.
-    static func pinVaultKey(_ global: GlobalOptions, store: Store, passphrase: Passphrase, key: VaultPublicKey? = nil) async throws -> VaultPublicKey {
+    static func pinVaultKey(_ global: GlobalOptions, store: PrivacyDatabase, passphrase: Passphrase, key: VaultPublicKey? = nil) async throws -> VaultPublicKey {
         let (signer, name) = try load(global, passphrase: passphrase)
         let publicKey = try key ?? global.keyDirectory.loadPublic().publicKey
         try await VaultKeyPins(store: store).pin(publicKey, signer: signer, signerName: name, at: try global.clock().now())
@@ -42,7 +42,7 @@ enum AuditSigning {
     }
 
     /// The warning when the newest checkpoint is older than the policy's `audit.checkpoint_max_age`.
-    static func staleCheckpointWarning(_ global: GlobalOptions, store: Store) async {
+    static func staleCheckpointWarning(_ global: GlobalOptions, store: PrivacyDatabase) async {
         guard let policy = try? global.loadPolicy(), let clock = try? global.clock(),
               let warning = try? await CheckpointLog(store: store).staleness(maxAge: policy.checkpointMaxAge, now: clock.now(), calendar: policy.calendar)
         else { return }

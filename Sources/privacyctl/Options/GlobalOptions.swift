@@ -40,16 +40,16 @@ struct GlobalOptions: ParsableArguments {
     func loadPolicy() throws -> Policy { try PolicyParser.load(path: policyPath) }
 
     /// Opens the database, creating and migrating it when needed.
-    func openStore(busyTimeout: Double = Store.defaultBusyTimeout) throws -> Store {
+    func openStore(busyTimeout: Double = PrivacyDatabase.defaultBusyTimeout) throws -> PrivacyDatabase {
         do {
-            return try Store(path: databasePath, busyTimeout: busyTimeout)
+            return try PrivacyDatabase(path: databasePath, busyTimeout: busyTimeout)
         } catch {
             throw Failure(.failed, "cannot open the database \(databasePath): \(error)")
         }
     }
 
     /// Opens an existing database; a missing file is an error (reading commands never create one).
-    func openExistingStore() throws -> Store {
+    func openExistingStore() throws -> PrivacyDatabase {
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw Failure(.failed, "no database at \(databasePath); create it with `privacyctl init` or pass --database")
         }

@@ -3,7 +3,7 @@ import Foundation
 
 /// `privacyctl consent show ID --texts`: the texts an entry was recorded under, as kept.
 enum ConsentTextsOutput {
-    static func print(_ id: ConsentID, store: Store, json: Bool) async throws {
+    static func print(_ id: ConsentID, store: PrivacyDatabase, json: Bool) async throws {
         let kept = try await PolicyTextArchive(store: store).texts(of: id)
         if json { return try Output.json(kept) }
         let t = kept.texts

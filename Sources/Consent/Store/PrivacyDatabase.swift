@@ -11,7 +11,7 @@ import GRDB
 /// Consent module, so the server and the CLI reach the data only through the domain's operations
 /// (`ConsentLedger.record`, `Erasure.erase`, `Retention.purge`, …), each one transaction that also
 /// writes its audit entry. Every table is written from one file (see docs/architecture.md).
-public final class Store: Sendable {
+public final class PrivacyDatabase: Sendable {
     let pool: DatabasePool
     public let path: String
 
@@ -19,7 +19,7 @@ public final class Store: Sendable {
     /// - Parameter busyTimeout: how long a write waits for another process's lock before it fails
     ///   with `SQLITE_BUSY` (the server answers that 503 `database_busy`).
     /// - Parameter readOnly: opens an existing database without writing a byte (see ``openUnchanged(path:)``).
-    public init(path: String, migrate: Bool = true, busyTimeout: Double = Store.defaultBusyTimeout, readOnly: Bool = false) throws {
+    public init(path: String, migrate: Bool = true, busyTimeout: Double = PrivacyDatabase.defaultBusyTimeout, readOnly: Bool = false) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty && !readOnly {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
