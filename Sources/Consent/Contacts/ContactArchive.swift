@@ -64,14 +64,13 @@ public struct ContactArchive: Sendable {
         return openEach(rows)
     }
 
-    /// ``listOpened()`` for the DPO's eyes: the reading and its audit entry (made by `note` from
-    /// what was opened) in one transaction, so no list is shown without its record (Art. 5(2)).
+    /// ``listOpened()`` for the DPO's eyes, with its audit entry (made by `note` from what was
+    /// opened): nothing is returned unless the entry is committed (Art. 5(2)). The requests are
+    /// opened outside the write transaction, so that a long list never holds up the server's writes.
     public func listOpened(at: Date, audit note: @escaping @Sendable (OpenedRequests) -> AuditNote) async throws -> OpenedRequests {
-        try await store.pool.write { db in
-            let opened = openEach(try ContactRequestRow.fetchAll(db, sql: "SELECT * FROM contact_requests ORDER BY received_at, reference"))
-            try AuditLog.append(note(opened), at: at, db)
-            return opened
-        }
+        let opened = try await listOpened()
+        try await AuditLog.record(note(opened), at: at, in: store)
+        return opened
     }
 
     /// ``show(_:)`` for the DPO's eyes: the reading and its audit entry in one transaction.
