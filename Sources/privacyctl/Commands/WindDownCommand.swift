@@ -24,7 +24,8 @@ struct WindDownCommand: AsyncParsableCommand {
 
 struct WindDownRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run the wind-down from where it stopped (the default).")
+        commandName: "run", abstract: "Run the wind-down from where it stopped (the default).",
+        usage: "privacyctl wind-down run [<options>]")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -57,7 +58,7 @@ struct WindDownRunCommand: AsyncParsableCommand {
         do {
             return try Store.openUnchanged(path: global.databasePath)
         } catch {
-            throw Failure(.failed, "cannot open the database \(global.databasePath): \(error)")
+            throw CommandFailure(.failed, "cannot open the database \(global.databasePath): \(error)")
         }
     }
 
@@ -124,7 +125,7 @@ struct WindDownRunCommand: AsyncParsableCommand {
         }
         if let step = report.stoppedAt {
             let message = "the wind-down \(dryRun ? "would stop" : "stopped") at \(step.rawValue):\n  " + report.stopReasons.joined(separator: "\n  ")
-            if dryRun { Output.note("privacyctl: note: " + message) } else { throw Failure(.failed, message) }
+            if dryRun { Output.note("privacyctl: note: " + message) } else { throw CommandFailure(.failed, message) }
         }
     }
 }
@@ -134,6 +135,7 @@ struct WindDownArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
         abstract: "Record the public archive's decision on the offer (ThürArchivG § 11).",
+        usage: "privacyctl wind-down archive [<options>] --decision <decision> --reference <reference>",
         discussion: """
             The wind-down offers the kinds of records the policy names (archive.offer) to the archive and stops until its decision is recorded here. "taken": the next run exports an archive package (decrypted, with a manifest and SHA-256 checksums) before the purge. "declined": the records may be purged. The reference is the archive's file number (Aktenzeichen) or letter; it holds no personal data.
 

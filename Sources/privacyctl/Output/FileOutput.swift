@@ -17,7 +17,7 @@ enum FileOutput {
         }
         var info = stat()
         if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw Failure(.failed, "cannot write \(path): it is a folder; give a file name")
+            throw CommandFailure(.failed, "cannot write \(path): it is a folder; give a file name")
         }
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
@@ -27,14 +27,14 @@ enum FileOutput {
             do {
                 try write(data, toNew: temporary)
                 break
-            } catch let failure as Failure where failure.code == .usage {
+            } catch let failure as CommandFailure where failure.code == .usage {
                 continue  // the random name exists: draw another
             }
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw Failure(.failed, "cannot write \(path): \(reason)")
+            throw CommandFailure(.failed, "cannot write \(path): \(reason)")
         }
         // The rename itself is durable once the folder is synced.
         let dir = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -45,7 +45,7 @@ enum FileOutput {
     static func refuseExisting(_ path: String) throws {
         var info = stat()
         if lstat(path, &info) == 0 {
-            throw Failure(.usage, "\(path) already exists; choose a new file name, or pass --force to replace it")
+            throw CommandFailure(.usage, "\(path) already exists; choose a new file name, or pass --force to replace it")
         }
     }
 
@@ -55,9 +55,9 @@ enum FileOutput {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             if errno == EEXIST || errno == ELOOP {
-                throw Failure(.usage, "\(path) already exists; choose a new file name, or pass --force to replace it")
+                throw CommandFailure(.usage, "\(path) already exists; choose a new file name, or pass --force to replace it")
             }
-            throw Failure(.failed, "cannot write \(path): \(String(cString: strerror(errno)))")
+            throw CommandFailure(.failed, "cannot write \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         fchmod(fd, 0o600)  // whatever the umask
@@ -67,13 +67,13 @@ enum FileOutput {
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else {
                 unlink(path)
-                throw Failure(.failed, "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw CommandFailure(.failed, "cannot write \(path): \(String(cString: strerror(errno)))")
             }
             offset += written
         }
         guard fsync(fd) == 0 else {
             unlink(path)
-            throw Failure(.failed, "cannot write \(path): \(String(cString: strerror(errno)))")
+            throw CommandFailure(.failed, "cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 }
