@@ -90,7 +90,7 @@ struct WindDownRunCommand: AsyncParsableCommand {
         var report = try await windDown.run(dryRun: dryRun, packageFolder: folder) { statistics in
             guard let out else { return }
             let text = DeletionReportText.statisticsDocument(statistics, programme: policy.programme.name, language: lang).render(format)
-            try PrivateFiles.write(Array(text.utf8), to: Self.beside(out, "statistics"), replace: true)
+            try PrivateFile.write(Array(text.utf8), to: Self.beside(out, "statistics"), replace: true)
         }
         // Signed with audit.key, the key of the checkpoints (see docs/wind-down.md).
         var signer: (any ReportSigner)?
@@ -107,8 +107,8 @@ struct WindDownRunCommand: AsyncParsableCommand {
         let bytes = Array(DeletionReportText.document(report, language: lang).render(format).utf8)
         if let signer, out != nil { report.signature = signer.signatureLine(for: bytes) }
         if let out {
-            try PrivateFiles.write(bytes, to: out, replace: true)
-            if let signature = report.signature { try PrivateFiles.write(Array((signature + "\n").utf8), to: out + ".sig", replace: true) }
+            try PrivateFile.write(bytes, to: out, replace: true)
+            if let signature = report.signature { try PrivateFile.write(Array((signature + "\n").utf8), to: out + ".sig", replace: true) }
         }
         if !dryRun && report.stoppedAt == nil {
             try await windDown.recordReportIssued(sha256: Checksum.sha256Hex(bytes), signedBy: report.signature == nil ? nil : signer?.keyName)
