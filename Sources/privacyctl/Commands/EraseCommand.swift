@@ -6,7 +6,7 @@ struct EraseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase",
         abstract: "Erase a person's data (Art. 17): gone from the database file and its WAL.",
-        usage: "privacyctl erase [<options>] (--email <email> | --consent-id <consent-id>)",
+        usage: "privacyctl erase [<options>] --email <email>\nprivacyctl erase [<options>] --consent-id <id>",
         discussion: """
             Deletes the person's contact requests and blind-index entries and erases or anonymises their consent entries (as the policy's `erasure` says), in one transaction; then checkpoints and truncates the WAL so not one byte of theirs remains. A legal hold keeps a record (Art. 17(3)(e)) and is reported. The audit log keeps a PII-free entry.
             """)

@@ -10,7 +10,7 @@ struct HoldCommand: AsyncParsableCommand {
 
 struct HoldAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Place a hold on a contact request or a consent.",
-        usage: "privacyctl hold add [<options>] (--reference <reference> | --consent-id <consent-id>)")
+        usage: "privacyctl hold add [<options>] --reference <ref>\nprivacyctl hold add [<options>] --consent-id <id>")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions

@@ -135,7 +135,7 @@ struct WindDownArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
         abstract: "Record the public archive's decision on the offer (ThürArchivG § 11).",
-        usage: "privacyctl wind-down archive [<options>] --decision <decision> --reference <reference>",
+        usage: "privacyctl wind-down archive [<options>] --decision <d> --reference <ref>",
         discussion: """
             The wind-down offers the kinds of records the policy names (archive.offer) to the archive and stops until its decision is recorded here. "taken": the next run exports an archive package (decrypted, with a manifest and SHA-256 checksums) before the purge. "declined": the records may be purged. The reference is the archive's file number (Aktenzeichen) or letter; it holds no personal data.
 
