@@ -148,18 +148,17 @@ struct RequestExtendCommand: AsyncParsableCommand {
         usage: "privacyctl request extend [<options>] <id> --reason <reason>",
         discussion: "The new deadline is three months from receipt, counted the same way. Art. 12(3) requires telling the person, with the reasons, within the first month: --told records the day you did (default today). Too late, a second time or without a reason: exit 2.")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "The request's id (RQ-…).") var id: String
+    @OptionGroup var step: RequestStepOptions
     @Option(help: "Why more time is needed (the person is told).") var reason: String
     @Option(help: "The day the person was told of the extension and its reasons (YYYY-MM-DD); default today.") var told: String?
 
     func run() async throws {
         let told = try told.map { try parseDay($0, option: "--told") }
-        let (_, register, _) = try openRegister(global)
-        let request = try await register.extend(id, reason: reason, told: told)
-        if output.json { return try Output.json(request) }
-        Output.line("\(request.id) extended: due \(request.due) (was \(request.firstDue)); person told \(request.personTold.map(\.description) ?? "-")")
+        try await step.run { register, id in
+            try await register.extend(id, reason: reason, told: told)
+        } saying: { request in
+            "\(request.id) extended: due \(request.due) (was \(request.firstDue)); person told \(request.personTold.map(\.description) ?? "-")"
+        }
     }
 }
 
@@ -168,24 +167,20 @@ struct RequestCloseCommand: AsyncParsableCommand {
         commandName: "close", abstract: "Close a request (answered, refused or nothing_held); releases its open_request hold.",
         usage: "privacyctl request close [<options>] <id> --outcome <outcome>")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "The request's id (RQ-…).") var id: String
+    @OptionGroup var step: RequestStepOptions
     @Option(help: "answered, refused or nothing_held.") var outcome: String
     @Option(help: "A note for the record (for a refusal: the reasons, which the answer letter quotes).") var note: String?
 
-    func validate() throws {
-        _ = try requestOutcome
-    }
-
-    var requestOutcome: RequestOutcome { get throws { try choice(outcome, of: "--outcome") } }
+    func validate() throws { _ = try choice(outcome, of: "--outcome") as RequestOutcome }
 
     func run() async throws {
-        let (_, register, _) = try openRegister(global)
-        let request = try await register.close(id, outcome: try requestOutcome, note: note)
-        if output.json { return try Output.json(request) }
-        let late = request.closed! > request.due
-        Output.line("\(request.id) closed \(request.closed!) (\(outcome))\(late ? ", \(request.due.days(to: request.closed!)) days after its deadline \(request.due)" : "")")
+        let decided: RequestOutcome = try choice(outcome, of: "--outcome")
+        try await step.run { register, id in
+            try await register.close(id, outcome: decided, note: note)
+        } saying: { request in
+            let late = request.closed! > request.due
+            return "\(request.id) closed \(request.closed!) (\(decided.rawValue))\(late ? ", \(request.due.days(to: request.closed!)) days after its deadline \(request.due)" : "")"
+        }
     }
 }
 
@@ -194,24 +189,37 @@ struct RequestVerifyCommand: AsyncParsableCommand {
         commandName: "verify", abstract: "Record how and when the person's identity was checked (Art. 12(6)).",
         usage: "privacyctl request verify [<options>] <id> --how <how>")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "The request's id (RQ-…).") var id: String
+    @OptionGroup var step: RequestStepOptions
     @Option(help: "in_person, email_reply, postal_reply, callback, consent_id or signed_letter.") var how: String
     @Option(help: "The day of the check (YYYY-MM-DD); default today.") var on: String?
 
-    func validate() throws {
-        _ = try identityCheck
-    }
-
-    var identityCheck: IdentityCheck { get throws { try choice(how, of: "--how") } }
+    func validate() throws { _ = try choice(how, of: "--how") as IdentityCheck }
 
     func run() async throws {
         let day = try on.map { try parseDay($0, option: "--on") }
+        let check: IdentityCheck = try choice(how, of: "--how")
+        try await step.run { register, id in
+            try await register.verifyIdentity(id, how: check, on: day)
+        } saying: { request in
+            "\(request.id): identity checked (\(check.rawValue)) on \(request.identityVerifiedOn!)"
+        }
+    }
+}
+
+/// What each step on one registered request takes (extend, close, verify): where the files are,
+/// `--json`, and the request's id.
+struct RequestStepOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The request's id (RQ-…).") var id: String
+
+    /// Runs `step` on the register and prints the request it returns: as JSON with `--json`, else
+    /// the one line `saying` makes of it.
+    func run(_ step: (RequestRegister, String) async throws -> DataRequest, saying: (DataRequest) -> String) async throws {
         let (_, register, _) = try openRegister(global)
-        let request = try await register.verifyIdentity(id, how: try identityCheck, on: day)
+        let request = try await step(register, id)
         if output.json { return try Output.json(request) }
-        Output.line("\(request.id): identity checked (\(how)) on \(request.identityVerifiedOn!)")
+        Output.line(saying(request))
     }
 }
 
