@@ -1,18 +1,18 @@
 import CSodium
 import Foundation
 
-/// The DPO's signing key for checkpoints and key pins (Ed25519). The secret half is only ever held
-/// by the DPO's commands (`audit.key`, wrapped like `vault.key`); the server needs none of it.
+/// An Ed25519 key pair (libsodium `crypto_sign`), the secret half in guarded memory: the DPO's
+/// signing key for checkpoints and key pins, and, under its signer name as an
+/// ``Ed25519SigningKey``, for the deletion report. The secret half is only ever held by the DPO's
+/// commands (`audit.key`, wrapped like `vault.key`); the server needs none of it.
 public struct AuditKeyPair: Sendable {
     public static let seedByteCount = 32
+    public static let signatureByteCount = 64
     public let publicKey: [UInt8]
-    /// The 32-byte seed; the 64-byte libsodium secret key is derived from it when signing.
+    /// The 32-byte seed: what `audit.key` keeps.
     let seed: SecureBytes
-
-    init(publicKey: [UInt8], seed: SecureBytes) {
-        self.publicKey = publicKey
-        self.seed = seed
-    }
+    /// The 64-byte libsodium secret key derived from the seed: what signs.
+    let secretKey: SecureBytes
 
     public static func generate(random: any RandomSource = SystemRandom()) throws -> AuditKeyPair {
         try Sodium.ensureReady()
@@ -20,40 +20,50 @@ public struct AuditKeyPair: Sendable {
         return try AuditKeyPair(seed: seed)
     }
 
+    /// The pair derived from a 32-byte seed (how an unwrapped key file hands it over).
     init(seed: SecureBytes) throws {
+        try Sodium.ensureReady()
+        guard seed.count == Self.seedByteCount else { throw VaultError.malformed("Ed25519 seed") }
         var pk = [UInt8](repeating: 0, count: Int(crypto_sign_publickeybytes()))
-        _ = try SecureBytes(count: Int(crypto_sign_secretkeybytes())) { sk in
+        secretKey = try SecureBytes(count: Int(crypto_sign_secretkeybytes())) { sk in
             let rc = seed.withUnsafeBytes { s in
                 crypto_sign_seed_keypair(&pk, sk.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                          s.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
             guard rc == 0 else { throw VaultError.keyDerivationFailed }
         }
-        self.init(publicKey: pk, seed: seed)
+        self.seed = seed
+        publicKey = pk
     }
 
     /// An Ed25519 signature (64 bytes) over `message`.
-    public func sign(_ message: [UInt8]) throws -> [UInt8] {
-        var signature = [UInt8](repeating: 0, count: Int(crypto_sign_bytes()))
-        let sk = try SecureBytes(count: Int(crypto_sign_secretkeybytes())) { sk in
-            var pk = [UInt8](repeating: 0, count: Int(crypto_sign_publickeybytes()))
-            let rc = seed.withUnsafeBytes { s in
-                crypto_sign_seed_keypair(&pk, sk.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                                         s.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
-            guard rc == 0 else { throw VaultError.keyDerivationFailed }
+    public func sign(_ message: [UInt8]) throws -> [UInt8] { signature(of: message) }
+
+    /// An Ed25519 signature (64 bytes) over `message` (libsodium cannot fail on a valid key).
+    func signature(of message: [UInt8]) -> [UInt8] {
+        var signature = [UInt8](repeating: 0, count: Self.signatureByteCount)
+        secretKey.withUnsafeBytes { sk in
+            _ = crypto_sign_detached(&signature, nil, message, UInt64(message.count),
+                                     sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
-        let rc = sk.withUnsafeBytes { k in
-            crypto_sign_detached(&signature, nil, message, UInt64(message.count),
-                                 k.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
-        guard rc == 0 else { throw VaultError.keyDerivationFailed }
         return signature
+    }
+
+    /// Whether `signature` is the Ed25519 signature of `message` by `publicKey`.
+    static func isValidSignature(_ signature: [UInt8], of message: [UInt8], publicKey: [UInt8]) -> Bool {
+        guard Sodium.ready, signature.count == signatureByteCount, publicKey.count == Int(crypto_sign_publickeybytes()) else { return false }
+        return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
     }
 
     /// The verifier key of this pair under `name` (the line `audit.pub` holds).
     public func verifier(name: String) throws -> NoteVerifier {
         try NoteVerifier(name: name, publicKey: publicKey)
+    }
+
+    /// The same key under the signer name `name` (the signer name of `audit.pub`), for signatures
+    /// beside the checkpoints: the wind-down's deletion report.
+    public func signingKey(name: String) -> Ed25519SigningKey {
+        Ed25519SigningKey(name: name, keyPair: self)
     }
 }
 
@@ -71,7 +81,7 @@ public struct NoteVerifier: Sendable, Equatable {
         guard publicKey.count == 32 else { throw .malformed("Ed25519 public key") }
         self.name = name
         self.publicKey = publicKey
-        self.keyHash = Array(Digest.sha256(Array(name.utf8) + [0x0A, Self.algEd25519] + publicKey).prefix(4))
+        self.keyHash = Self.keyHash(name: name, publicKey: publicKey)
     }
 
     /// Parses the one-line verifier key (as in `audit.pub`).
@@ -87,6 +97,11 @@ public struct NoteVerifier: Sendable, Equatable {
         guard keyHash == hash else { throw .malformed("verifier key: the key hash does not match the name and key") }
     }
 
+    /// The key hash: the first 4 bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key).
+    public static func keyHash(name: String, publicKey: [UInt8]) -> [UInt8] {
+        Array(Checksum.sha256(Array(name.utf8) + [0x0A, algEd25519] + publicKey).prefix(4))
+    }
+
     static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && !name.unicodeScalars.contains { $0 == "+" || $0.properties.isWhitespace || $0.value < 0x21 }
     }
@@ -97,8 +112,6 @@ public struct NoteVerifier: Sendable, Equatable {
 
     /// Whether `signature` is this key's Ed25519 signature of `message`.
     public func isValidSignature(_ signature: [UInt8], of message: [UInt8]) -> Bool {
-        _ = Sodium.ready
-        guard signature.count == Int(crypto_sign_bytes()) else { return false }
-        return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
+        AuditKeyPair.isValidSignature(signature, of: message, publicKey: publicKey)
     }
 }

@@ -18,10 +18,5 @@ public enum Digest {
 
 extension Digest {
     /// SHA-256, for the transparency log (RFC 9162 fixes it, so that any verifier can recompute it).
-    public static func sha256(_ input: [UInt8]) -> [UInt8] {
-        _ = Sodium.ready
-        var out = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_bytes()))
-        _ = crypto_hash_sha256(&out, input, UInt64(input.count))
-        return out
-    }
+    public static func sha256(_ input: [UInt8]) -> [UInt8] { Checksum.sha256(input) }
 }

@@ -9,27 +9,24 @@ struct Privacyctl: AsyncParsableCommand {
         abstract: "The GDPR consent and privacy engine: the DPO's tool and the website's server.",
         discussion: """
             Answer a person's requests and keep the data lawful:
-              privacyctl consent show ID        what a visitor chose (the id is shown in the banner)
-              privacyctl consent revoke ID      withdraw consent on the person's behalf (letter, phone, office)
-              privacyctl export --email ADDR --out answer.json   Art. 15 / Art. 20 answer
-              privacyctl erase --email ADDR     Art. 17 erasure, for real (file and WAL)
-              privacyctl purge --dry-run        what the retention rules would delete today
-              privacyctl audit verify           prove that no ledger entry was edited or removed
-              privacyctl request open --type access --email ADDR   register a request; its deadline
-              privacyctl audit checkpoint --out FILE   sign today's heads; keep FILE elsewhere (daily)
+              privacyctl consent show ID              what a visitor chose (banner id)
+              privacyctl consent revoke ID            withdraw it for the person
+              privacyctl export --email A --out F     Art. 15 / Art. 20 answer
+              privacyctl erase --email A              Art. 17 erasure (file and WAL)
+              privacyctl purge --dry-run              what retention would delete today
+              privacyctl audit verify                 prove no entry was edited
+              privacyctl request open --type access   register a request; its deadline
+              privacyctl audit checkpoint --out F     sign today's heads (daily)
 
             Set up and run:
-              privacyctl init                   database and key pair (asks for a passphrase)
-              privacyctl serve                  the HTTP API for the website on 127.0.0.1:8080
-              privacyctl backup --out FILE      encrypted backup; `restore FILE` erases again what was erased since
+              privacyctl init                         database and key pair
+              privacyctl serve                        the website's API on 127.0.0.1:8080
+              privacyctl backup --out F               an encrypted backup
+              privacyctl restore F                    erases again what was erased since
 
-            Every command reads --database (PRIVACY_DATABASE, default ./data/privacy.sqlite),
-            --policy (PRIVACY_POLICY, default policies/leinefelde-suedstadt.yaml) and --key-dir
-            (PRIVACY_KEY_DIR, default ./data/keys). The passphrase comes from PRIVACY_PASSPHRASE,
-            --passphrase-file or a prompt. PRIVACY_NOW=<ISO-8601 instant> fixes the clock (drills).
+            Every command reads --database (PRIVACY_DATABASE, default ./data/privacy.sqlite), --policy (PRIVACY_POLICY, default policies/leinefelde-suedstadt.yaml) and --key-dir (PRIVACY_KEY_DIR, default ./data/keys). The passphrase comes from PRIVACY_PASSPHRASE, --passphrase-file or a prompt. PRIVACY_NOW=<ISO-8601 instant> fixes the clock (drills).
 
-            Exit codes: 0 ok · 1 operation failed · 2 bad usage or input · 3 not found ·
-            4 integrity failure (chain broken, wrong passphrase or key).
+            Exit codes: 0 ok · 1 operation failed · 2 bad usage or input · 3 not found · 4 integrity failure (chain broken, wrong passphrase or key).
             """,
         version: "1.0.0",
         subcommands: [
@@ -54,13 +51,13 @@ struct Privacyctl: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            let outcome = Failure.outcome(for: error)
+            let outcome = CommandFailure.outcome(for: error)
             switch outcome {
             case .parser:
                 if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version: exit 0
                 if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(Failure.Code.usage.rawValue)
+                Foundation.exit(CommandFailure.Code.usage.rawValue)
             case .failure(let code, let message):
                 Output.note("privacyctl: error: \(message)")
                 Foundation.exit(code.rawValue)

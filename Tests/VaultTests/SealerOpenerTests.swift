@@ -4,39 +4,33 @@ import Testing
 
 @Suite("Sealer and Opener")
 struct SealerOpenerTests {
-    let pair: VaultKeyPair
-    let sealer: Sealer
-    let opener: Opener
+    let keys: SealingKeys
     let context = "contact_requests/CR-TEST/sealed"
 
-    init() throws {
-        pair = try VaultKeyPair.generate()
-        sealer = Sealer(publicKey: pair.publicKey)
-        opener = Opener(keyPair: pair)
-    }
+    init() throws { keys = try SealingKeys() }
 
     @Test("seal then open gives the plaintext back", arguments: [0, 1, 15, 16, 17, 255, 4096, 1 << 20])
     func roundTrip(size: Int) throws {
         let plaintext = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        let box = try sealer.seal(plaintext, context: context)
+        let box = try keys.sealer.seal(plaintext, context: context)
         #expect(box.bytes.count == SealedBox.headerBytes + size + SealedBox.tagBytes)
-        #expect(try opener.open(box, context: context) == plaintext)
+        #expect(try keys.opener.open(box, context: context) == plaintext)
         // Through its stored bytes, as the database gives them back.
         let reread = try SealedBox(bytes: box.bytes)
-        #expect(try opener.open(reread, context: context) == plaintext)
+        #expect(try keys.opener.open(reread, context: context) == plaintext)
     }
 
     @Test("UTF-8 text survives a round trip exactly")
     func unicodeRoundTrip() throws {
         let text = "Zoë 😀 محمد 李小龍 Ñandú\n\u{0}end"
-        let box = try sealer.seal(Array(text.utf8), context: context)
-        #expect(String(decoding: try opener.open(box, context: context), as: UTF8.self) == text)
+        let box = try keys.sealer.seal(Array(text.utf8), context: context)
+        #expect(String(decoding: try keys.opener.open(box, context: context), as: UTF8.self) == text)
     }
 
     @Test("two seals of the same plaintext differ (fresh data key and nonce)")
     func freshness() throws {
-        let a = try sealer.seal(Array("same".utf8), context: context)
-        let b = try sealer.seal(Array("same".utf8), context: context)
+        let a = try keys.sealer.seal(Array("same".utf8), context: context)
+        let b = try keys.sealer.seal(Array("same".utf8), context: context)
         #expect(a.bytes != b.bytes)
         #expect(Array(a.nonce) != Array(b.nonce))
         #expect(Array(a.wrappedKey) != Array(b.wrappedKey))
@@ -45,26 +39,26 @@ struct SealerOpenerTests {
     @Test("the plaintext does not appear in the sealed bytes")
     func noClearText() throws {
         let secret = Array("erika.mustermann@example.org".utf8)
-        let box = try sealer.seal(secret, context: context)
+        let box = try keys.sealer.seal(secret, context: context)
         #expect(!box.bytes.containsRun(secret))
     }
 
     @Test("flipping any byte of a sealed box makes opening fail with a VaultError")
     func tamperEveryByte() throws {
         let plaintext = Array("Bitte rufen Sie mich zurück.".utf8)
-        let box = try sealer.seal(plaintext, context: context)
+        let box = try keys.sealer.seal(plaintext, context: context)
         let keyIDRange = 1..<(1 + KeyID.byteCount)
         for position in box.bytes.indices {
             var bytes = box.bytes
             bytes[position] ^= 0x01
             do {
-                _ = try opener.open(try SealedBox(bytes: bytes), context: context)
+                _ = try keys.opener.open(try SealedBox(bytes: bytes), context: context)
                 Issue.record("byte \(position) was altered, yet the box opened")
             } catch let error as VaultError {
                 if position == 0 {
                     #expect(error == .unsupportedFormat(version: 0), "byte \(position)")
                 } else if keyIDRange.contains(position) {
-                    #expect(error == .keyMismatch(expected: pair.id, found: try KeyID(bytes: Array(bytes[keyIDRange]))), "byte \(position)")
+                    #expect(error == .keyMismatch(expected: keys.pair.id, found: try KeyID(bytes: Array(bytes[keyIDRange]))), "byte \(position)")
                 } else {
                     // Wrapped data key, nonce, ciphertext and tag.
                     #expect(error == .authenticationFailed, "byte \(position)")
@@ -78,8 +72,8 @@ struct SealerOpenerTests {
     @Test("another key pair cannot open: keyMismatch")
     func wrongKeyPair() throws {
         let other = try VaultKeyPair.generate()
-        let box = try sealer.seal(Array("secret".utf8), context: context)
-        #expect(throws: VaultError.keyMismatch(expected: other.id, found: pair.id)) {
+        let box = try keys.sealer.seal(Array("secret".utf8), context: context)
+        #expect(throws: VaultError.keyMismatch(expected: other.id, found: keys.pair.id)) {
             try Opener(keyPair: other).open(box, context: context)
         }
     }
@@ -87,7 +81,7 @@ struct SealerOpenerTests {
     @Test("another key pair cannot open even when the box claims its key id: authenticationFailed")
     func wrongKeyPairWithForgedID() throws {
         let other = try VaultKeyPair.generate()
-        var bytes = try sealer.seal(Array("secret".utf8), context: context).bytes
+        var bytes = try keys.sealer.seal(Array("secret".utf8), context: context).bytes
         bytes.replaceSubrange(1..<9, with: other.id.bytes)
         #expect(throws: VaultError.authenticationFailed) {
             try Opener(keyPair: other).open(try SealedBox(bytes: bytes), context: context)
@@ -98,23 +92,23 @@ struct SealerOpenerTests {
         "contact_requests/CR-OTHER/sealed", "contact_requests/CR-TEST/other", "", "contact_requests/CR-TEST/sealed ",
     ])
     func wrongContext(other: String) throws {
-        let box = try sealer.seal(Array("secret".utf8), context: context)
-        #expect(throws: VaultError.authenticationFailed) { try opener.open(box, context: other) }
+        let box = try keys.sealer.seal(Array("secret".utf8), context: context)
+        #expect(throws: VaultError.authenticationFailed) { try keys.opener.open(box, context: other) }
     }
 
     @Test("the public key alone cannot open: the secret key is what opens")
     func publicKeyCannotOpen() throws {
-        let box = try sealer.seal(Array("only for the DPO".utf8), context: context)
+        let box = try keys.sealer.seal(Array("only for the DPO".utf8), context: context)
         // A "key pair" made of the public key and anything but its secret (here: zeros, then the
         // public key bytes themselves) has the right id but cannot open.
-        for fake in [[UInt8](repeating: 0, count: 32), pair.publicKey.bytes] {
+        for fake in [[UInt8](repeating: 0, count: 32), keys.pair.publicKey.bytes] {
             var bytes = fake
-            let pretender = VaultKeyPair(publicKey: pair.publicKey, secretKey: try SecureBytes(wiping: &bytes))
-            #expect(pretender.id == pair.id)
+            let pretender = VaultKeyPair(publicKey: keys.pair.publicKey, secretKey: try SecureBytes(wiping: &bytes))
+            #expect(pretender.id == keys.pair.id)
             #expect(throws: VaultError.authenticationFailed) { try Opener(keyPair: pretender).open(box, context: context) }
         }
         // The secret is not derivable from what the sealer holds.
-        #expect(!sealer.publicKey.bytes.containsRun(secretBytes(pair)))
+        #expect(!keys.sealer.publicKey.bytes.containsRun(secretBytes(keys.pair)))
     }
 
     @Test("key pairs from the same seed are equal; from different seeds they differ")
@@ -134,8 +128,8 @@ struct SealerOpenerTests {
     func rewrap() throws {
         let next = try VaultKeyPair.generate()
         let plaintext = Array("Rückruf bitte ab 16 Uhr".utf8)
-        let box = try sealer.seal(plaintext, context: context)
-        let rewrapped = try opener.rewrap(box, to: Sealer(publicKey: next.publicKey))
+        let box = try keys.sealer.seal(plaintext, context: context)
+        let rewrapped = try keys.opener.rewrap(box, to: Sealer(publicKey: next.publicKey))
         #expect(rewrapped.bytes[0] == SealedBox.version)
         #expect(rewrapped.keyID == next.id)
         #expect(rewrapped.keyID != box.keyID)
@@ -143,9 +137,9 @@ struct SealerOpenerTests {
         #expect(Array(rewrapped.ciphertext) == Array(box.ciphertext))
         #expect(Array(rewrapped.wrappedKey) != Array(box.wrappedKey))
         #expect(try Opener(keyPair: next).open(rewrapped, context: context) == plaintext)
-        #expect(throws: VaultError.keyMismatch(expected: pair.id, found: next.id)) { try opener.open(rewrapped, context: context) }
+        #expect(throws: VaultError.keyMismatch(expected: keys.pair.id, found: next.id)) { try keys.opener.open(rewrapped, context: context) }
         // Rewrapping needs the key the box is sealed to.
-        #expect(throws: VaultError.keyMismatch(expected: next.id, found: pair.id)) {
+        #expect(throws: VaultError.keyMismatch(expected: next.id, found: keys.pair.id)) {
             try Opener(keyPair: next).rewrap(box, to: Sealer(publicKey: next.publicKey))
         }
         // The stored form parses again.

@@ -63,3 +63,16 @@ struct RepeatingRandom: RandomSource {
         for i in 0..<buffer.count { buffer[i] = byte &+ UInt8(truncatingIfNeeded: i) }
     }
 }
+
+/// A new key pair with the sealer and opener made from it.
+struct SealingKeys {
+    let pair: VaultKeyPair
+    let sealer: Sealer
+    let opener: Opener
+
+    init() throws {
+        pair = try VaultKeyPair.generate()
+        sealer = Sealer(publicKey: pair.publicKey)
+        opener = Opener(keyPair: pair)
+    }
+}

@@ -8,9 +8,7 @@ import Synchronization
 import Testing
 
 @Suite("privacyctl backup and restore: encrypted copies that keep the law's deletions", .serialized)
-struct BackupCommandTests {
-    let server = ServerEndToEndTests()
-
+struct BackupCommandTests: ServeSupport {
     func backupPath(_ cli: CLIFixture, _ name: String = "backup.pvbk") -> String { cli.folder.appendingPathComponent(name).path }
 
     func fileSize(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? -1 }
@@ -18,13 +16,11 @@ struct BackupCommandTests {
     @Test("a backup taken while the server records consents restores to a database whose chains verify")
     func underWriteLoad() async throws {
         let cli = try CLIFixture()
-        let port = server.freePort()
-        let process = try server.startServer(cli, port: port)
-        defer { process.terminate(); process.waitUntilExit() }
-        let base = "http://127.0.0.1:\(port)"
-        try await server.waitUntilHealthy(base)
+        let server = try await startHealthyServer(cli)
+        defer { server.stop() }
+        let base = server.base
         let body = #"{"policy_version":"2024-03-01","method":"accept_all","purposes":{"necessary":true,"external_media":true}}"#
-        let (first, firstConsent) = try await server.request("POST", base + "/v1/consents", body: body)
+        let (first, firstConsent) = try await request("POST", base + "/v1/consents", body: body)
         #expect(first == 201)
         let consentID = try #require(firstConsent["consent_id"] as? String)
 
@@ -35,7 +31,7 @@ struct BackupCommandTests {
                 for _ in 0..<4 {
                     group.addTask {
                         while stop.value == 0 {
-                            if let (status, _) = try? await server.request("POST", base + "/v1/consents", body: body), status == 201 {
+                            if let (status, _) = try? await request("POST", base + "/v1/consents", body: body), status == 201 {
                                 recorded.add()
                             }
                         }
@@ -180,16 +176,8 @@ struct BackupCommandTests {
     func scheduledPurgeTombstone() async throws {
         let cli = try CLIFixture()
         _ = try await cli.submitContact(name: "Erika", email: "erika@example.org")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIFixture.binary)
-        process.arguments = ["serve", "--port", String(server.freePort()), "--no-rate-limit", "--purge-interval", "1"]
-        var env = cli.environment
-        env.removeValue(forKey: "PRIVACY_PASSPHRASE")
-        env["PRIVACY_NOW"] = "2025-01-02T00:00:00+01:00"
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try startServer(cli, port: freePort(), arguments: ["--purge-interval", "1"],
+                                      env: ["PRIVACY_NOW": "2025-01-02T00:00:00+01:00"])
         defer { process.terminate(); process.waitUntilExit() }
         let tombstones = cli.folder.appendingPathComponent("data/tombstones.log").path
         var text = ""

@@ -8,7 +8,7 @@ import Testing
 
 /// `consent show ID --texts` and `serve`'s refusal of changed texts, with the real binary (issue 11).
 @Suite("privacyctl: the texts a consent was given to", .serialized)
-struct ConsentTextsCommandTests {
+struct ConsentTextsCommandTests: ServeSupport {
     /// The shipped policy with `edits`, written next to the fixture's database.
     func policyFile(_ cli: CLIFixture, _ name: String, _ edits: [(String, String)]) throws -> String {
         var text = try String(contentsOfFile: CLIFixture.policyPath, encoding: .utf8)
@@ -32,34 +32,10 @@ struct ConsentTextsCommandTests {
     }
 
     /// A loopback port nobody listens on now.
-    func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
     /// Starts `privacyctl serve`; stderr goes to a file the test can read.
     func startServe(_ cli: CLIFixture, port: Int, policy: String? = nil) throws -> (Process, URL) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIFixture.binary)
-        process.arguments = ["serve", "--port", String(port), "--no-rate-limit", "--purge-interval", "off"]
-            + (policy.map { ["--policy", $0] } ?? [])
-        var env = cli.environment
-        env.removeValue(forKey: "PRIVACY_PASSPHRASE")
-        process.environment = env
-        process.currentDirectoryURL = cli.folder
         let log = cli.folder.appendingPathComponent("serve-\(port).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try startServer(cli, port: port, arguments: ["--purge-interval", "off"] + (policy.map { ["--policy", $0] } ?? []), log: log)
         return (process, log)
     }
 

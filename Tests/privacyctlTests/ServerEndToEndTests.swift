@@ -6,61 +6,13 @@ import Testing
 
 /// The real server and the real CLI on the same files, as the office runs them.
 @Suite("privacyctl serve with the DPO's commands", .serialized)
-struct ServerEndToEndTests {
-    /// A free loopback port (bound, read, released).
-    func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    func startServer(_ cli: CLIFixture, port: Int) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIFixture.binary)
-        process.arguments = ["serve", "--port", String(port), "--no-rate-limit"]
-        var env = cli.environment
-        env.removeValue(forKey: "PRIVACY_PASSPHRASE")  // the server needs no secret
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    func request(_ method: String, _ url: String, body: String? = nil) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
-    }
-
-    func waitUntilHealthy(_ base: String) async throws {
-        for _ in 0..<100 {
-            if let (status, _) = try? await request("GET", base + "/healthz"), status == 200 { return }
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
-        Issue.record("the server did not become healthy")
-    }
-
+struct ServerEndToEndTests: ServeSupport {
     @Test("the website records, the DPO reads, revokes, rotates keys under a running server, and erases")
     func officeDay() async throws {
         let cli = try CLIFixture()
-        let port = freePort()
-        let server = try startServer(cli, port: port)
-        defer { server.terminate(); server.waitUntilExit() }
-        let base = "http://127.0.0.1:\(port)"
-        try await waitUntilHealthy(base)
+        let server = try await startHealthyServer(cli)
+        defer { server.stop() }
+        let base = server.base
 
         let (s1, consent) = try await request("POST", base + "/v1/consents",
                                               body: #"{"policy_version":"2024-03-01","method":"accept_all","purposes":{"necessary":true,"external_media":true}}"#)

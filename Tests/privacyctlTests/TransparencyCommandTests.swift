@@ -10,52 +10,8 @@ import Vault
 /// `audit checkpoint`, `audit verify --checkpoint`, `keys init` on an old key folder, and the
 /// vault.pub pin enforced by the real `serve`.
 @Suite("Transparency log and key pin through the CLI", .serialized)
-struct TransparencyCommandTests {
+struct TransparencyCommandTests: ServeSupport {
     static let contact = #"{"name":"Erika","email":"erika@example.org","message":"Bitte rufen Sie an.","privacy_notice_accepted":true}"#
-
-    func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    func serve(_ cli: CLIFixture, port: Int) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIFixture.binary)
-        process.arguments = ["serve", "--port", String(port), "--no-rate-limit"]
-        var env = cli.environment
-        env.removeValue(forKey: "PRIVACY_PASSPHRASE")
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    func request(_ method: String, _ url: String, body: String? = nil) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
-    }
-
-    func waitUntilHealthy(_ base: String) async throws {
-        for _ in 0..<150 {
-            if let (status, _) = try? await request("GET", base + "/healthz"), status == 200 { return }
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
-        Issue.record("the server did not become healthy")
-    }
 
     /// A `vault.pub` of a key pair nobody pinned (what whoever can write the key folder would put there).
     func foreignPublicKeyFile() throws -> Data {
@@ -148,7 +104,7 @@ struct TransparencyCommandTests {
     func unpinnedAtStart() throws {
         let cli = try CLIFixture()
         try replaceVaultPub(cli, with: try foreignPublicKeyFile())
-        let process = try serve(cli, port: freePort())
+        let process = try startServer(cli, port: freePort())
         process.waitUntilExit()
         #expect(process.terminationStatus == 4)
     }
@@ -156,11 +112,9 @@ struct TransparencyCommandTests {
     @Test("an unpinned vault.pub appearing while serving: 503 vault_key_unpinned, health degraded; the pinned key back: accepted again")
     func unpinnedWhileServing() async throws {
         let cli = try CLIFixture()
-        let port = freePort()
-        let process = try serve(cli, port: port)
-        defer { process.terminate(); process.waitUntilExit() }
-        let base = "http://127.0.0.1:\(port)"
-        try await waitUntilHealthy(base)
+        let server = try await startHealthyServer(cli)
+        defer { server.stop() }
+        let base = server.base
         #expect(try await request("POST", base + "/v1/contact-requests", body: Self.contact).0 == 201)
         let pinned = try Data(contentsOf: URL(fileURLWithPath: cli.keyDir + "/vault.pub"))
         try replaceVaultPub(cli, with: try foreignPublicKeyFile())

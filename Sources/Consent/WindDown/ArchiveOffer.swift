@@ -104,15 +104,15 @@ enum ArchiveOffer {
             policyVersion: policy.version,
             files: files.map { PackageFile(name: $0.name, records: $0.records, bytes: $0.bytes.count, sha256: Checksum.sha256Hex($0.bytes)) })
         let manifestBytes = Array(try encoder.encode(manifest)) + [10]
-        try PrivateFiles.makeFolder(folder)
+        try PrivateFile.makeFolder(folder)
         var sums = ""
         for file in files {
-            try PrivateFiles.write(file.bytes, to: folder + "/" + file.name)
+            try PrivateFile.write(file.bytes, to: folder + "/" + file.name)
             sums += "\(Checksum.sha256Hex(file.bytes))  \(file.name)\n"
         }
-        try PrivateFiles.write(manifestBytes, to: folder + "/manifest.json")
+        try PrivateFile.write(manifestBytes, to: folder + "/manifest.json")
         sums += "\(Checksum.sha256Hex(manifestBytes))  manifest.json\n"
-        try PrivateFiles.write(Array(sums.utf8), to: folder + "/SHA256SUMS")
+        try PrivateFile.write(Array(sums.utf8), to: folder + "/SHA256SUMS")
         return manifest
     }
 }

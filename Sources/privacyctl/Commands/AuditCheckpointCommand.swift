@@ -7,8 +7,10 @@ struct AuditCheckpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
         abstract: "Sign the heads of the consent ledger and the audit log with audit.key, and store the checkpoint.",
+        usage: "privacyctl audit checkpoint [<options>]",
         discussion: """
             A checkpoint is a C2SP tlog-checkpoint in a C2SP signed note (format in docs/transparency-log.md). Keep a copy where whoever holds the database cannot reach it (--out, then mail or print it): `privacyctl audit verify --checkpoint FILE` later proves that the history it covers was not rewritten. The server cannot sign; make one every day (the policy's audit.checkpoint_max_age says how old the newest may be before the DPO's commands warn). Prints when the previous checkpoint was made.
+
             Example:
               privacyctl audit checkpoint --out checkpoint-$(date +%F).txt
             """)
@@ -20,7 +22,7 @@ struct AuditCheckpointCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let out, FileManager.default.fileExists(atPath: out) {
-            throw Failure(.usage, "\(out) already exists; choose a new file name (a checkpoint file is never overwritten)")
+            throw CommandFailure(.usage, "\(out) already exists; choose a new file name (a checkpoint file is never overwritten)")
         }
         let policy = try global.loadPolicy()
         let store = try global.openExistingStore()

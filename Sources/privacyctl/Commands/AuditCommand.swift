@@ -13,8 +13,10 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Walk the hash chains, recompute both Merkle trees, and prove they extend every checkpoint.",
+        usage: "privacyctl audit verify [<options>]",
         discussion: """
             The hash chains name the first entry that was edited, deleted or reordered. The Merkle trees are recomputed from the entries (no stored hash is trusted), every checkpoint's signature is checked with audit.pub, and RFC 9162 consistency proofs show that today's trees extend every checkpoint stored in the database and every --checkpoint FILE you kept elsewhere: that is what catches a history rewritten and re-chained, truncated, reordered or forked by whoever holds the database file. Exits 4 naming what failed (and the checkpoint, with its size and date). See docs/transparency-log.md.
+
             Example:
               privacyctl audit verify --checkpoint ~/checkpoints/2026-12-01.txt
             """)
@@ -48,7 +50,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         var files: [CheckpointSource] = []
         for path in checkpointFiles {
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw Failure(.usage, "cannot read the checkpoint file \(path)")
+                throw CommandFailure(.usage, "cannot read the checkpoint file \(path)")
             }
             files.append(CheckpointSource(label: "checkpoint file \(path)", note: String(decoding: data, as: UTF8.self)))
         }
@@ -86,16 +88,16 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         await AuditSigning.staleCheckpointWarning(global, store: store)
         if let bad = chains.first(where: { !$0.ok }), let first = bad.firstBad {
-            if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
+            if output.json { throw ExitCode(CommandFailure.Code.integrity.rawValue) }
             let also = transparency.problems.isEmpty ? "" : "\n" + transparency.problems.joined(separator: "\n")
-            throw Failure(.integrity, "\(bad.chain) does not verify: the first bad entry is #\(first.seq) (\(first.problem))\(also)")
+            throw CommandFailure(.integrity, "\(bad.chain) does not verify: the first bad entry is #\(first.seq) (\(first.problem))\(also)")
         }
         if !texts.problems.isEmpty {
-            if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
-            throw Failure(.integrity, texts.problems.joined(separator: "\n"))
+            if output.json { throw ExitCode(CommandFailure.Code.integrity.rawValue) }
+            throw CommandFailure(.integrity, texts.problems.joined(separator: "\n"))
         }
         if !transparency.ok {
-            if output.json { throw ExitCode(Failure.Code.integrity.rawValue) }
+            if output.json { throw ExitCode(CommandFailure.Code.integrity.rawValue) }
             // A checkpoint signed before a restore covers entries the restore lost: say so, so that
             // the DPO reads the failure as the restore's loss (recorded in the audit log), not an edit.
             let losses = restores.compactMap { r -> String? in
@@ -104,7 +106,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             }
             let because = losses.isEmpty ? "" : "\nA checkpoint signed before a restore fails for what the restore lost: " + losses.joined(separator: "; ")
                 + ". That is the restore's loss, recorded in the audit log; sign a new checkpoint once it is accepted."
-            throw Failure(.integrity, transparency.problems.joined(separator: "\n") + because)
+            throw CommandFailure(.integrity, transparency.problems.joined(separator: "\n") + because)
         }
     }
 }
@@ -113,7 +115,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 struct AuditLogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "List every DPO action and purge: who (OS user), what, when, counts; never personal data.")
+        abstract: "List every DPO action and purge: who (OS user), what, when, counts; never personal data.",
+        usage: "privacyctl audit log [<options>]")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions

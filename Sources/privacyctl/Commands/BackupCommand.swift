@@ -8,6 +8,7 @@ struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Write an encrypted, consistent copy of the database; delete backups older than allowed.",
+        usage: "privacyctl backup [<options>] --out <file>\nprivacyctl backup [<options>] --prune <dir> --keep <duration>",
         discussion: """
             The copy is taken with SQLite's online backup while `privacyctl serve` keeps writing, and encrypted to vault.pub, so making it needs no passphrase and a stolen copy reveals nothing. The file (mode 0600) starts with a manifest in clear text: time, entry counts, highest sequence numbers, the tombstone file's head, the newest checkpoint; no personal data. `--json` prints the manifest, with `file` added (and `pruned` with --prune). The format is described byte by byte in docs/backups.md.
 

@@ -13,7 +13,7 @@ struct ConsentCommand: AsyncParsableCommand {
 /// Parses a consent id at the edge: a malformed one can't exist, so it is "not found" (exit 3).
 func parseConsentID(_ text: String) throws -> ConsentID {
     guard let id = ConsentID(text) else {
-        throw Failure(.notFound, "consent \(text) not found: a consent id is 8–64 letters, digits, '_' or '-' (the banner shows it in its settings)")
+        throw CommandFailure(.notFound, "consent \(text) not found: a consent id is 8–64 letters, digits, '_' or '-' (the banner shows it in its settings)")
     }
     return id
 }
@@ -22,6 +22,7 @@ func parseConsentID(_ text: String) throws -> ConsentID {
 struct ConsentShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show the current state of a consent (its latest entry).",
+        usage: "privacyctl consent show [<options>] <id>",
         discussion: """
             With --texts, prints instead the exact texts the latest entry was recorded under (banner texts, banner script strings, purposes and services, in the language shown), as the database kept them when the policy version was first served, also after the policy file changed. An entry recorded before the engine kept texts exits 3. See docs/texts.md.
 
@@ -58,7 +59,8 @@ struct ConsentShowCommand: AsyncParsableCommand {
 /// `privacyctl consent history ID`
 struct ConsentHistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "List every ledger entry of a consent, oldest first.")
+        commandName: "history", abstract: "List every ledger entry of a consent, oldest first.",
+        usage: "privacyctl consent history [<options>] <id>")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -97,6 +99,7 @@ struct ConsentRevokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
         abstract: "Withdraw a consent on the person's behalf (letter, phone, office visit).",
+        usage: "privacyctl consent revoke [<options>] <id>",
         discussion: "Records a new ledger entry with method 'withdraw' and your reason; the history stays (Art. 7(1): proof).")
 
     @OptionGroup var global: GlobalOptions
@@ -125,7 +128,8 @@ struct ConsentRevokeCommand: AsyncParsableCommand {
 /// `privacyctl consent stats [--since DATE]`
 struct ConsentStatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stats", abstract: "Count choices per day (policy time zone), method and purpose.")
+        commandName: "stats", abstract: "Count choices per day (policy time zone), method and purpose.",
+        usage: "privacyctl consent stats [<options>]")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions

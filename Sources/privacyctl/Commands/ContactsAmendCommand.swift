@@ -37,7 +37,7 @@ struct ContactsAmendCommand: AsyncParsableCommand {
             Output.line("\(reference) amended: \(report.fields.isEmpty ? "nothing changed" : report.fields.joined(separator: ", "))")
         }
         guard report.walTruncated else {
-            throw Failure(.failed, "the correction is committed, but the WAL could not be emptied while other connections read; run `privacyctl purge` shortly")
+            throw CommandFailure(.failed, "the correction is committed, but the WAL could not be emptied while other connections read; run `privacyctl purge` shortly")
         }
     }
 }

@@ -50,6 +50,7 @@ struct RestrictedOptions: ParsableArguments {
 struct ContactsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List the contact requests, oldest first, with the preferred callback time.",
+        usage: "privacyctl contacts list [<options>]",
         discussion: "Records whose processing is restricted (Art. 18) are listed with their content hidden, unless --restricted --reason TEXT is given.")
 
     @OptionGroup var global: GlobalOptions
@@ -81,7 +82,8 @@ struct ContactsListCommand: AsyncParsableCommand {
 
 /// `privacyctl contacts show REF`
 struct ContactsShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one contact request in full.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one contact request in full.",
+        usage: "privacyctl contacts show [<options>] <reference>")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -125,10 +127,13 @@ struct ContactsReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
         abstract: "Rebuild the e-mail lookup index of the contact requests after an upgrade (needs the secret key).",
+        usage: "privacyctl contacts reindex [<options>]",
         discussion: """
             Version 1.1 normalises e-mail addresses further before indexing them (Unicode NFC, lower case, the domain in its IDNA form, so that Jürgen@Bücherei.example and jürgen@xn--bcherei-n2a.example are one person). Requests stored before are still found under the spelling they were sent with; run this once to find them under every spelling.
 
             It opens each request, recomputes the index and rewrites only what differs, in batches: if it is interrupted, run it again and it continues. A request that cannot be opened is named and skipped. The audit log records the counts, no personal data.
+
+            Example:
               privacyctl contacts reindex
             """)
 
@@ -143,7 +148,7 @@ struct ContactsReindexCommand: AsyncParsableCommand {
     func run() async throws {
         let (_, archive, _) = try openArchive(global)
         let clock = try global.clock()
-        let progress = Progress()
+        let progress = ProgressReporter()
         let report = try await ContactReindex(archive: archive, batchSize: batchSize).run(auditAt: clock.now()) { done, total in
             progress.update("re-indexing", done, total)
         }

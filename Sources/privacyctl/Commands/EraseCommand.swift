@@ -6,11 +6,9 @@ struct EraseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase",
         abstract: "Erase a person's data (Art. 17): gone from the database file and its WAL.",
+        usage: "privacyctl erase [<options>] --email <email>\nprivacyctl erase [<options>] --consent-id <id>",
         discussion: """
-            Deletes the person's contact requests and blind-index entries and erases or anonymises
-            their consent entries (as the policy's `erasure` says), in one transaction; then
-            checkpoints and truncates the WAL so not one byte of theirs remains. A legal hold keeps
-            a record (Art. 17(3)(e)) and is reported. The audit log keeps a PII-free entry.
+            Deletes the person's contact requests and blind-index entries and erases or anonymises their consent entries (as the policy's `erasure` says), in one transaction; then checkpoints and truncates the WAL so not one byte of theirs remains. A legal hold keeps a record (Art. 17(3)(e)) and is reported. The audit log keeps a PII-free entry.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -36,7 +34,7 @@ struct EraseCommand: AsyncParsableCommand {
             if report.heldByLegalHold > 0 { Output.line("kept: \(report.heldByLegalHold) records under a legal hold (see `privacyctl hold list`)") }
         }
         guard report.walTruncated else {
-            throw Failure(.failed, "the erasure is committed, but the WAL could not be emptied while other connections read; run `privacyctl purge` or this command again shortly")
+            throw CommandFailure(.failed, "the erasure is committed, but the WAL could not be emptied while other connections read; run `privacyctl purge` or this command again shortly")
         }
     }
 }

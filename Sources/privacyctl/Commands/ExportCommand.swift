@@ -8,11 +8,9 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Answer an access (Art. 15) or portability (Art. 20) request: everything held about one person, as JSON.",
+        usage: "privacyctl export [<options>] --email <email> --out <file>\nprivacyctl export [<options>] --consent-id <id> --out <file>",
         discussion: """
-            The file holds every datum about the person, decrypted (contact requests, consent
-            history), with the information Art. 15(1)(a)–(h) requires: purposes, legal bases,
-            categories, recipients, storage periods, rights, complaint, source, no automated
-            decisions. Nobody else's data is in it. It is written as a new file with mode 0600 (an existing file is refused unless --force, and a symbolic link never followed): send it to the person securely and delete your copy.
+            The file holds every datum about the person, decrypted (contact requests, consent history), with the information Art. 15(1)(a)–(h) requires: purposes, legal bases, categories, recipients, storage periods, rights, complaint, source, no automated decisions. Nobody else's data is in it. It is written as a new file with mode 0600 (an existing file is refused unless --force, and a symbolic link never followed): send it to the person securely and delete your copy.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -45,7 +43,7 @@ struct ExportCommand: AsyncParsableCommand {
                                                                            policy: policy, now: clock.now())
         reportUnreadable(unreadable)
         guard !export.isEmpty else {
-            throw Failure(.notFound, "no data is held about this person (no contact request or consent record matches); nothing was written")
+            throw CommandFailure(.notFound, "no data is held about this person (no contact request or consent record matches); nothing was written")
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -9,7 +9,8 @@ struct HoldCommand: AsyncParsableCommand {
 }
 
 struct HoldAddCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Place a hold on a contact request or a consent.")
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Place a hold on a contact request or a consent.",
+        usage: "privacyctl hold add [<options>] --reference <ref>\nprivacyctl hold add [<options>] --consent-id <id>")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -31,7 +32,7 @@ struct HoldAddCommand: AsyncParsableCommand {
         let book = HoldBook(store: try global.openExistingStore(), clock: try global.clock())
         // Through the whole day named: the hold ends at the first instant of the next day.
         let end = try until.map { try parseDay($0, option: "--until").adding(days: 1).start(in: try global.loadPolicy().timeZone) }
-        if let end, end <= (try global.clock()).now() { throw Failure(.usage, "--until \(until!) has already passed") }
+        if let end, end <= (try global.clock()).now() { throw CommandFailure(.usage, "--until \(until!) has already passed") }
         let hold = try await book.add(subjectKind: reference != nil ? .contactRequest : .consent,
                                       subject: reference ?? consentID!, kind: HoldKind(rawValue: kind)!, reason: reason, until: end)
         if output.json { return try Output.json(hold) }
@@ -40,7 +41,8 @@ struct HoldAddCommand: AsyncParsableCommand {
 }
 
 struct HoldListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the holds.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the holds.",
+        usage: "privacyctl hold list [<options>]")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -59,7 +61,8 @@ struct HoldListCommand: AsyncParsableCommand {
 }
 
 struct HoldReleaseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "release", abstract: "Release a hold; the records fall under the retention rules again.")
+    static let configuration = CommandConfiguration(commandName: "release", abstract: "Release a hold; the records fall under the retention rules again.",
+        usage: "privacyctl hold release [<options>] <id>")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The hold's id (see `privacyctl hold list`).") var id: Int64

@@ -7,10 +7,9 @@ struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create the database and, unless present, the key pair.",
+        usage: "privacyctl init [<options>]",
         discussion: """
-            Safe to run again: migrations only add what is missing, and existing keys are kept (a key folder without audit.key gets one, and vault.pub is pinned).
-            The secret key is wrapped with your passphrase (Argon2id); keep the passphrase safe,
-            without it no contact request can be read.
+            Safe to run again: migrations only add what is missing, and existing keys are kept (a key folder without audit.key gets one, and vault.pub is pinned). The secret key is wrapped with your passphrase (Argon2id); keep the passphrase safe, without it no contact request can be read.
             """)
 
     @OptionGroup var global: GlobalOptions

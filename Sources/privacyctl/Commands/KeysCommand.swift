@@ -14,6 +14,7 @@ struct KeysInitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Make the key pairs: vault.pub/vault.key (sealing) and audit.pub/audit.key (signing checkpoints).",
+        usage: "privacyctl keys init [<options>]",
         discussion: """
             Both secret keys are wrapped with your passphrase. The fingerprint of vault.pub is pinned in the database, signed with audit.key: the server seals only to a pinned key. Refuses to overwrite an existing pair; use `privacyctl keys rotate` to replace it. A key folder made before checkpoints existed gets audit.key and audit.pub added, and its vault pair is kept (the passphrase must open vault.key).
             """)
@@ -24,7 +25,7 @@ struct KeysInitCommand: AsyncParsableCommand {
         let keys = global.keyDirectory
         if keys.hasKeys() {
             guard !keys.hasAuditKeys() else {
-                throw Failure(.failed, "\(keys.path) already holds a key pair; keeping it. To replace it, run `privacyctl keys rotate`")
+                throw CommandFailure(.failed, "\(keys.path) already holds a key pair; keeping it. To replace it, run `privacyctl keys rotate`")
             }
             let passphrase = try global.passphrase()
             // The same passphrase as vault.key: check it opens that file before writing audit.key.
@@ -53,10 +54,9 @@ struct KeysRotateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
         abstract: "Replace the key pair and re-seal every stored record to the new one.",
+        usage: "privacyctl keys rotate [<options>]",
         discussion: """
-            Afterwards the old secret key is no longer needed. Interrupted? Run it again: it resumes
-            where it stopped (the new pair waits in vault.key.next until every record is re-sealed).
-            A running server picks up the new public key by itself: the new key is pinned (signed with audit.key) before it replaces vault.pub.
+            Afterwards the old secret key is no longer needed. Interrupted? Run it again: it resumes where it stopped (the new pair waits in vault.key.next until every record is re-sealed). A running server picks up the new public key by itself: the new key is pinned (signed with audit.key) before it replaces vault.pub.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -64,7 +64,7 @@ struct KeysRotateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openExistingStore()
-        let progress = Progress()
+        let progress = ProgressReporter()
         let passphrase = try global.passphrase()
         let (signer, name) = try AuditSigning.load(global, passphrase: passphrase)
         let pins = VaultKeyPins(store: store)

@@ -6,6 +6,7 @@ struct KeysDestroyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "destroy",
         abstract: "Crypto-shredding: overwrite and remove vault.key (and vault.key.next) once no sealed record needs it.",
+        usage: "privacyctl keys destroy [<options>]",
         discussion: """
             Refuses (exit 1, naming how many) while sealed records exist. --force destroys the key anyway, but only after the wind-down's archive step: the records left can then never be opened again. The files are overwritten with zeros, synced and unlinked; vault.pub stays (it opens nothing). Recorded in the audit log and in the deletion report (run `privacyctl wind-down` again to issue it).
 

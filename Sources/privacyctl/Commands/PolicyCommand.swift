@@ -12,6 +12,7 @@ struct PolicyCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate a policy file; every error names the file, the line and the rule broken.",
+        usage: "privacyctl policy check [<options>] [<file>]",
         discussion: "Without FILE, checks the policy given by --policy (or PRIVACY_POLICY). The schema is in policies/README.md.")
 
     @OptionGroup var global: GlobalOptions
@@ -36,9 +37,9 @@ struct PolicyCheckCommand: AsyncParsableCommand {
             if output.json {
                 try Output.json(Report(file: path, ok: false, policyVersion: nil,
                                        issues: error.issues.map { .init(line: $0.line, column: $0.column, rule: $0.rule, message: $0.message) }))
-                throw ExitCode(Failure.Code.usage.rawValue)
+                throw ExitCode(CommandFailure.Code.usage.rawValue)
             }
-            throw Failure(.usage, "\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") in the policy:\n" + error.description)
+            throw CommandFailure(.usage, "\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") in the policy:\n" + error.description)
         }
         do {
             if output.json {

@@ -13,6 +13,7 @@ struct ProgrammeStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "A quick stock-take: what is held, what would stop the wind-down, which steps are done.",
+        usage: "privacyctl programme status [<options>]",
         discussion: "Reads only; needs no passphrase. The wind-down itself: `privacyctl wind-down --dry-run`.")
 
     @OptionGroup var global: GlobalOptions

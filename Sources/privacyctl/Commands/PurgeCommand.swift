@@ -6,12 +6,12 @@ struct PurgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "purge",
         abstract: "Apply the policy's retention rules as of now (or PRIVACY_NOW).",
+        usage: "privacyctl purge [<options>]",
         discussion: """
-            Deletes or anonymises every record whose retention period is over, in batches; safe to
-            interrupt and run again. Records under a hold are kept and reported. Afterwards the WAL
-            is emptied so deleted bytes are gone. --dry-run reports the same counts and changes
-            nothing. `privacyctl serve` also runs this once a day.
-            Drill: PRIVACY_NOW=2025-01-01T00:00:00+01:00 privacyctl purge --dry-run
+            Deletes or anonymises every record whose retention period is over, in batches; safe to interrupt and run again. Records under a hold are kept and reported. Afterwards the WAL is emptied so deleted bytes are gone. --dry-run reports the same counts and changes nothing. `privacyctl serve` also runs this once a day.
+
+            A drill: what would be deleted on 1 January 2025:
+              PRIVACY_NOW=2025-01-01T00:00:00+01:00 privacyctl purge --dry-run
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -25,7 +25,7 @@ struct PurgeCommand: AsyncParsableCommand {
         let store = try global.openExistingStore()
         await RequestWarnings.emit(global, store: store)
         await HoldWarnings.emit(global, store: store)
-        let progress = Progress()
+        let progress = ProgressReporter()
         let report = try await Retention(store: store, policy: policy, clock: try global.clock(), tombstones: global.tombstoneLog)
             .run(dryRun: dryRun, archiveOffered: archiveOffered) { rule, done, total in progress.update(rule, done, total) }
         progress.finish()
@@ -37,7 +37,7 @@ struct PurgeCommand: AsyncParsableCommand {
              o.held.isEmpty ? "0" : o.held.keys.sorted().map { "\(o.held[$0]!) (\($0))" }.joined(separator: ", ")]
         })
         if !dryRun && !report.walTruncated {
-            throw Failure(.failed, "records were purged, but the WAL could not be emptied while other connections read; run the purge again shortly")
+            throw CommandFailure(.failed, "records were purged, but the WAL could not be emptied while other connections read; run the purge again shortly")
         }
     }
 }

@@ -13,8 +13,10 @@ struct ReceiptVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a saved receipt with audit.pub: the leaf hash, the checkpoint's signature, the inclusion proof.",
+        usage: "privacyctl receipt verify [<options>] <file>",
         discussion: """
             Needs no database and no passphrase: only audit.pub (from --key-dir). Exits 0 when the receipt's entry is in the consent ledger as the signed checkpoint shows it, or 4 naming the step that failed (a pending receipt, fetched before any checkpoint covered its entry, fails too: fetch it again after the next `privacyctl audit checkpoint`). The steps are in docs/transparency-log.md.
+
             Example:
               privacyctl receipt verify consent-receipt.json
             """)
@@ -36,12 +38,12 @@ struct ReceiptVerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw Failure(.usage, "cannot read the receipt file \(file)") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure(.usage, "cannot read the receipt file \(file)") }
         let receipt: Receipt
         do {
             receipt = try JSONDecoder().decode(Receipt.self, from: data)
         } catch {
-            throw Failure(.integrity, "\(file) is not a receipt (JSON with consent_id, sequence, leaf_index, leaf, leaf_hash …)")
+            throw CommandFailure(.integrity, "\(file) is not a receipt (JSON with consent_id, sequence, leaf_index, leaf, leaf_hash …)")
         }
         let verifier = try global.keyDirectory.loadAuditVerifier()
         let checkpoint = try ReceiptVerifier.verify(receipt, verifier: verifier)

@@ -21,6 +21,7 @@ func requestSubject(_ global: GlobalOptions, id: String) async throws -> (Reques
 struct RequestAnswerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "answer", abstract: "Write the answer to the person: a letter they can read (German by default), or the export's JSON.",
+        usage: "privacyctl request answer [<options>] <id> --out <out>",
         discussion: """
             For access and portability the letter holds every datum held about the person (decrypted: needs the secret key), their consent history in words, the information of Art. 15(1)(a)–(h) and the machine-readable export. For the other types it says what was done and when (the runs linked with --request, and restrict/lift/object). When nothing is held it says so (Art. 11(2), 12(2)). html prints on A4; txt is for e-mail; json is exactly what `privacyctl export` writes. The file is written with mode 0600: send it securely and delete your copy.
 
@@ -79,14 +80,15 @@ struct RequestAnswerCommand: AsyncParsableCommand {
 /// Checks that `request` is of `type`: a restriction is carried out for a restriction request, and so on.
 func requireType(_ request: DataRequest, _ type: RequestType, _ command: String) throws {
     guard request.type == type else {
-        throw Failure(.usage, "request \(request.id) is a \(request.type.rawValue) request; `request \(command)` carries out \(type.rawValue) requests")
+        throw CommandFailure(.usage, "request \(request.id) is a \(request.type.rawValue) request; `request \(command)` carries out \(type.rawValue) requests")
     }
-    guard request.isOpen else { throw Failure(.usage, "request \(request.id) is closed") }
+    guard request.isOpen else { throw CommandFailure(.usage, "request \(request.id) is closed") }
 }
 
 struct RequestRestrictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restrict", abstract: "Art. 18: restrict the processing of the person's records (for a restriction request).",
+        usage: "privacyctl request restrict [<options>] <id>",
         discussion: "Marks the person's contact requests and consents: every purge keeps them, and `contacts list/show` hide their content unless --restricted is given with a reason. Lift it with `request lift ID` (tell the person before, Art. 18(3)).")
 
     @OptionGroup var global: GlobalOptions
@@ -109,7 +111,8 @@ struct RequestRestrictCommand: AsyncParsableCommand {
 
 struct RequestLiftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lift", abstract: "Lift the restriction placed for a request (Art. 18(3): tell the person before).")
+        commandName: "lift", abstract: "Lift the restriction placed for a request (Art. 18(3): tell the person before).",
+        usage: "privacyctl request lift [<options>] <id>")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The restriction request's id (RQ-…).") var id: String
@@ -127,6 +130,7 @@ struct RequestLiftCommand: AsyncParsableCommand {
 struct RequestObjectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "object", abstract: "Art. 21: stop processing based on Art. 6(1)(e)/(f) for the person (for an objection request).",
+        usage: "privacyctl request object [<options>] <id>",
         discussion: "Their consent entries keep the choice, its time and the consent id (proof, Art. 7(1)) but lose page, IP prefix and user agent; their contact requests are deleted (run it once the contact request is answered). A legal hold keeps a record and is reported. Freed bytes are zeroed and the WAL truncated.")
 
     @OptionGroup var global: GlobalOptions
@@ -147,7 +151,7 @@ struct RequestObjectCommand: AsyncParsableCommand {
             if report.heldByLegalHold > 0 { Output.line("kept: \(report.heldByLegalHold) contact requests under a legal hold") }
         }
         guard report.walTruncated else {
-            throw Failure(.failed, "the objection is committed, but the WAL could not be emptied while other connections read; run `privacyctl purge` shortly")
+            throw CommandFailure(.failed, "the objection is committed, but the WAL could not be emptied while other connections read; run `privacyctl purge` shortly")
         }
     }
 }

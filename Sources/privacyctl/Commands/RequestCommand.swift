@@ -12,7 +12,7 @@ struct RequestCommand: AsyncParsableCommand {
             Every letter, e-mail or call in which a person exercises a right is registered here the day it arrives. The deadline is one month from receipt (Art. 12(3) GDPR), counted as Regulation 1182/71 counts: the same date of the next month, or that month's last day; a Saturday, Sunday or public holiday of the policy's calendar (holidays: DE-TH) moves it to the next working day. While a request is open, an open_request hold keeps the person's records from the purge. Every step is written to the audit log without personal data. The details are in docs/requests.md.
 
             Examples:
-              privacyctl request open --type access --email a@example.org --received 2025-01-31
+              privacyctl request open --type access --email a@b.de --received 2025-01-31
               privacyctl request list --open
               privacyctl request extend RQ-… --reason "archive search" --told 2025-02-10
               privacyctl export --email a@example.org --out copy.json --request RQ-…
@@ -29,7 +29,7 @@ struct RequestCommand: AsyncParsableCommand {
 /// A `YYYY-MM-DD` option value, or exit 2 naming the option.
 func parseDay(_ text: String, option: String) throws -> CalendarDay {
     guard let day = CalendarDay(text) else {
-        throw Failure(.usage, "\(option) \(text) is not a day; write YYYY-MM-DD (e.g. 2025-01-31)")
+        throw CommandFailure(.usage, "\(option) \(text) is not a day; write YYYY-MM-DD (e.g. 2025-01-31)")
     }
     return day
 }
@@ -61,9 +61,10 @@ struct RequestOpenCommand: AsyncParsableCommand {
         discussion: """
             The person is named by the e-mail address they wrote from or by the consent id from the banner; the register keeps only a keyed hash of it and the identifier sealed to the vault's public key (no passphrase needed). --identity-verified records how the identity was checked (Art. 12(6)): in_person, email_reply, postal_reply, callback, consent_id, signed_letter; add it later with `request verify`.
 
-            Example:
+            Examples:
               privacyctl request open --type erasure --email a@example.org --channel email
-                --received 2025-03-03 --identity-verified email_reply
+              privacyctl request open --type access --email a@b.de --received 2025-03-03
+              privacyctl request verify RQ-… --how email_reply --on 2025-03-03
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -76,17 +77,15 @@ struct RequestOpenCommand: AsyncParsableCommand {
     @Option(name: .customLong("verified-on"), help: "When the identity was checked (YYYY-MM-DD); default today.") var verifiedOn: String?
 
     func validate() throws {
-        guard RequestType(rawValue: type) != nil else {
-            throw ValidationError("--type \(type) is not a request type; use one of \(RequestType.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard RequestChannel(rawValue: channel) != nil else {
-            throw ValidationError("--channel \(channel) is not known; use one of \(RequestChannel.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let identityVerified, IdentityCheck(rawValue: identityVerified) == nil {
-            throw ValidationError("--identity-verified \(identityVerified) is not known; use one of \(IdentityCheck.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        _ = try requestType
+        _ = try requestChannel
+        _ = try identityCheck
         if verifiedOn != nil && identityVerified == nil { throw ValidationError("--verified-on needs --identity-verified") }
     }
+
+    var requestType: RequestType { get throws { try choice(type, of: "--type", "is not a request type") } }
+    var requestChannel: RequestChannel { get throws { try choice(channel, of: "--channel") } }
+    var identityCheck: IdentityCheck? { get throws { try identityVerified.map { try choice($0, of: "--identity-verified") } } }
 
     struct Opened: Encodable {
         var id: String
@@ -103,8 +102,8 @@ struct RequestOpenCommand: AsyncParsableCommand {
         let (_, register, _) = try openRegister(global)
         let (publicKey, indexKey) = try global.keyDirectory.loadPublic()
         let request = try await register.open(
-            type: RequestType(rawValue: type)!, subject: subject, received: received, channel: RequestChannel(rawValue: channel)!,
-            identity: identityVerified.flatMap(IdentityCheck.init), identityOn: verifiedOn,
+            type: try requestType, subject: subject, received: received, channel: try requestChannel,
+            identity: try identityCheck, identityOn: verifiedOn,
             sealer: Sealer(publicKey: publicKey), index: BlindIndex(key: indexKey))
         if output.json {
             return try Output.json(Opened(id: request.id, type: request.type.rawValue, received: request.received.description,
@@ -118,6 +117,7 @@ struct RequestOpenCommand: AsyncParsableCommand {
 struct RequestListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "The register: overdue requests first, then open ones by deadline, then closed ones.",
+        usage: "privacyctl request list [<options>]",
         discussion: "Requests due within seven days, or overdue, are also announced on stderr (so `--json` stays clean on stdout).")
 
     @OptionGroup var global: GlobalOptions
@@ -145,70 +145,81 @@ struct RequestListCommand: AsyncParsableCommand {
 struct RequestExtendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extend", abstract: "Extend the deadline by two months (Art. 12(3)): once, with a reason, before the first deadline.",
+        usage: "privacyctl request extend [<options>] <id> --reason <reason>",
         discussion: "The new deadline is three months from receipt, counted the same way. Art. 12(3) requires telling the person, with the reasons, within the first month: --told records the day you did (default today). Too late, a second time or without a reason: exit 2.")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "The request's id (RQ-…).") var id: String
+    @OptionGroup var step: RequestStepOptions
     @Option(help: "Why more time is needed (the person is told).") var reason: String
     @Option(help: "The day the person was told of the extension and its reasons (YYYY-MM-DD); default today.") var told: String?
 
     func run() async throws {
         let told = try told.map { try parseDay($0, option: "--told") }
-        let (_, register, _) = try openRegister(global)
-        let request = try await register.extend(id, reason: reason, told: told)
-        if output.json { return try Output.json(request) }
-        Output.line("\(request.id) extended: due \(request.due) (was \(request.firstDue)); person told \(request.personTold.map(\.description) ?? "-")")
+        try await step.run { register, id in
+            try await register.extend(id, reason: reason, told: told)
+        } saying: { request in
+            "\(request.id) extended: due \(request.due) (was \(request.firstDue)); person told \(request.personTold.map(\.description) ?? "-")"
+        }
     }
 }
 
 struct RequestCloseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "close", abstract: "Close a request (answered, refused or nothing_held); releases its open_request hold.")
+        commandName: "close", abstract: "Close a request (answered, refused or nothing_held); releases its open_request hold.",
+        usage: "privacyctl request close [<options>] <id> --outcome <outcome>")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "The request's id (RQ-…).") var id: String
+    @OptionGroup var step: RequestStepOptions
     @Option(help: "answered, refused or nothing_held.") var outcome: String
     @Option(help: "A note for the record (for a refusal: the reasons, which the answer letter quotes).") var note: String?
 
-    func validate() throws {
-        guard RequestOutcome(rawValue: outcome) != nil else {
-            throw ValidationError("--outcome \(outcome) is not known; use one of \(RequestOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-    }
+    func validate() throws { _ = try choice(outcome, of: "--outcome") as RequestOutcome }
 
     func run() async throws {
-        let (_, register, _) = try openRegister(global)
-        let request = try await register.close(id, outcome: RequestOutcome(rawValue: outcome)!, note: note)
-        if output.json { return try Output.json(request) }
-        let late = request.closed! > request.due
-        Output.line("\(request.id) closed \(request.closed!) (\(outcome))\(late ? ", \(request.due.days(to: request.closed!)) days after its deadline \(request.due)" : "")")
+        let decided: RequestOutcome = try choice(outcome, of: "--outcome")
+        try await step.run { register, id in
+            try await register.close(id, outcome: decided, note: note)
+        } saying: { request in
+            let late = request.closed! > request.due
+            return "\(request.id) closed \(request.closed!) (\(decided.rawValue))\(late ? ", \(request.due.days(to: request.closed!)) days after its deadline \(request.due)" : "")"
+        }
     }
 }
 
 struct RequestVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Record how and when the person's identity was checked (Art. 12(6)).")
+        commandName: "verify", abstract: "Record how and when the person's identity was checked (Art. 12(6)).",
+        usage: "privacyctl request verify [<options>] <id> --how <how>")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "The request's id (RQ-…).") var id: String
+    @OptionGroup var step: RequestStepOptions
     @Option(help: "in_person, email_reply, postal_reply, callback, consent_id or signed_letter.") var how: String
     @Option(help: "The day of the check (YYYY-MM-DD); default today.") var on: String?
 
-    func validate() throws {
-        guard IdentityCheck(rawValue: how) != nil else {
-            throw ValidationError("--how \(how) is not known; use one of \(IdentityCheck.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-    }
+    func validate() throws { _ = try choice(how, of: "--how") as IdentityCheck }
 
     func run() async throws {
         let day = try on.map { try parseDay($0, option: "--on") }
+        let check: IdentityCheck = try choice(how, of: "--how")
+        try await step.run { register, id in
+            try await register.verifyIdentity(id, how: check, on: day)
+        } saying: { request in
+            "\(request.id): identity checked (\(check.rawValue)) on \(request.identityVerifiedOn!)"
+        }
+    }
+}
+
+/// What each step on one registered request takes (extend, close, verify): where the files are,
+/// `--json`, and the request's id.
+struct RequestStepOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The request's id (RQ-…).") var id: String
+
+    /// Runs `step` on the register and prints the request it returns: as JSON with `--json`, else
+    /// the one line `saying` makes of it.
+    func run(_ step: (RequestRegister, String) async throws -> DataRequest, saying: (DataRequest) -> String) async throws {
         let (_, register, _) = try openRegister(global)
-        let request = try await register.verifyIdentity(id, how: IdentityCheck(rawValue: how)!, on: day)
+        let request = try await step(register, id)
         if output.json { return try Output.json(request) }
-        Output.line("\(request.id): identity checked (\(how)) on \(request.identityVerifiedOn!)")
+        Output.line(saying(request))
     }
 }
 

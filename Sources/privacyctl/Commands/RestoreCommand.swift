@@ -8,6 +8,7 @@ struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Write the database from a backup, then erase and purge again what was deleted after it.",
+        usage: "privacyctl restore [<options>] <file>",
         discussion: """
             Needs the secret key (the passphrase). Every chunk of the file is verified before anything is written at the database's path: a file that does not decrypt or verify (altered, cut off, sealed to another key) exits 4 and changes nothing. An existing database is refused (exit 2) unless --force; stop `privacyctl serve` before restoring over it.
 
@@ -26,7 +27,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let restore = DatabaseRestore(databasePath: global.databasePath, tombstones: global.tombstoneLog,
                                       index: try global.blindIndex(), clock: try global.clock())
-        guard FileManager.default.fileExists(atPath: file) else { throw Failure(.notFound, "no backup file at \(file)") }
+        guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure(.notFound, "no backup file at \(file)") }
         _ = try DatabaseRestore.manifest(of: file)
         try restore.checkTarget(force: force)
         let report = try await restore.run(backup: file, keyPair: try global.keyPair(), force: force)

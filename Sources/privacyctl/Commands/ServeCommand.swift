@@ -12,10 +12,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP API for the website (consents, contact requests, banner script).",
         discussion: """
-            Needs only vault.pub: the server can seal contact requests but never read one back.
-            Writes are group-committed: a 2xx answer means the record is on disk.
-            The retention purge runs inside the server once a day (see --purge-interval).
+            Needs only vault.pub: the server can seal contact requests but never read one back. Writes are group-committed: a 2xx answer means the record is on disk. The retention purge runs inside the server once a day (see --purge-interval).
+
             At start the server keeps the complete texts of the policy version in the database (once per version); it refuses to start (exit 2) when the policy's texts differ from those kept for the same policy_version: bump policy_version after changing a text.
+
             SIGTERM or SIGINT stops it cleanly: requests in flight are answered, then it exits 0.
             """)
 
@@ -75,14 +75,14 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             verifier = try keyDirectory.loadAuditVerifier()
         } catch VaultError.keyFileMissing(let path) {
-            throw Failure(.integrity, "\(path) is missing, so vault.pub cannot be checked against its pin; run `privacyctl keys init` (it keeps the vault pair) to add audit.key and audit.pub and pin vault.pub")
+            throw CommandFailure(.integrity, "\(path) is missing, so vault.pub cannot be checked against its pin; run `privacyctl keys init` (it keeps the vault pair) to add audit.key and audit.pub and pin vault.pub")
         } catch {
-            throw Failure(.integrity, "cannot check the pin of vault.pub: \(error)")
+            throw CommandFailure(.integrity, "cannot check the pin of vault.pub: \(error)")
         }
         let pins = VaultKeyPins(store: store)
         let keys = try SealingKeys(keys: keyDirectory, isPinned: { key in (try? pins.isPinned(key, verifier: verifier)) ?? false }, logger: logger)
         if let refusal = keys.refusal {
-            throw Failure(.integrity, "\(refusal); refusing to start")
+            throw CommandFailure(.integrity, "\(refusal); refusing to start")
         }
         let clock = try global.clock()
         // Before answering anything: keep this version's texts, or refuse texts that differ from

@@ -24,7 +24,8 @@ struct WindDownCommand: AsyncParsableCommand {
 
 struct WindDownRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run the wind-down from where it stopped (the default).")
+        commandName: "run", abstract: "Run the wind-down from where it stopped (the default).",
+        usage: "privacyctl wind-down run [<options>]")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -57,7 +58,7 @@ struct WindDownRunCommand: AsyncParsableCommand {
         do {
             return try PrivacyDatabase.openUnchanged(path: global.databasePath)
         } catch {
-            throw Failure(.failed, "cannot open the database \(global.databasePath): \(error)")
+            throw CommandFailure(.failed, "cannot open the database \(global.databasePath): \(error)")
         }
     }
 
@@ -89,7 +90,7 @@ struct WindDownRunCommand: AsyncParsableCommand {
         var report = try await windDown.run(dryRun: dryRun, packageFolder: folder) { statistics in
             guard let out else { return }
             let text = DeletionReportText.statisticsDocument(statistics, programme: policy.programme.name, language: lang).render(format)
-            try PrivateFiles.write(Array(text.utf8), to: Self.beside(out, "statistics"), replace: true)
+            try PrivateFile.write(Array(text.utf8), to: Self.beside(out, "statistics"), replace: true)
         }
         // Signed with audit.key, the key of the checkpoints (see docs/wind-down.md).
         var signer: (any ReportSigner)?
@@ -106,8 +107,8 @@ struct WindDownRunCommand: AsyncParsableCommand {
         let bytes = Array(DeletionReportText.document(report, language: lang).render(format).utf8)
         if let signer, out != nil { report.signature = signer.signatureLine(for: bytes) }
         if let out {
-            try PrivateFiles.write(bytes, to: out, replace: true)
-            if let signature = report.signature { try PrivateFiles.write(Array((signature + "\n").utf8), to: out + ".sig", replace: true) }
+            try PrivateFile.write(bytes, to: out, replace: true)
+            if let signature = report.signature { try PrivateFile.write(Array((signature + "\n").utf8), to: out + ".sig", replace: true) }
         }
         if !dryRun && report.stoppedAt == nil {
             try await windDown.recordReportIssued(sha256: Checksum.sha256Hex(bytes), signedBy: report.signature == nil ? nil : signer?.keyName)
@@ -124,7 +125,7 @@ struct WindDownRunCommand: AsyncParsableCommand {
         }
         if let step = report.stoppedAt {
             let message = "the wind-down \(dryRun ? "would stop" : "stopped") at \(step.rawValue):\n  " + report.stopReasons.joined(separator: "\n  ")
-            if dryRun { Output.note("privacyctl: note: " + message) } else { throw Failure(.failed, message) }
+            if dryRun { Output.note("privacyctl: note: " + message) } else { throw CommandFailure(.failed, message) }
         }
     }
 }
@@ -134,6 +135,7 @@ struct WindDownArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
         abstract: "Record the public archive's decision on the offer (ThürArchivG § 11).",
+        usage: "privacyctl wind-down archive [<options>] --decision <d> --reference <ref>",
         discussion: """
             The wind-down offers the kinds of records the policy names (archive.offer) to the archive and stops until its decision is recorded here. "taken": the next run exports an archive package (decrypted, with a manifest and SHA-256 checksums) before the purge. "declined": the records may be purged. The reference is the archive's file number (Aktenzeichen) or letter; it holds no personal data.
 

@@ -23,12 +23,12 @@ enum AuditSigning {
     static func load(_ global: GlobalOptions, passphrase: Passphrase) throws -> (key: AuditKeyPair, name: String) {
         let keys = global.keyDirectory
         guard keys.hasAuditKeys() else {
-            throw Failure(.failed, "\(keys.path) holds no audit.key; make it with `privacyctl keys init` (keeps the vault pair)")
+            throw CommandFailure(.failed, "\(keys.path) holds no audit.key; make it with `privacyctl keys init` (keeps the vault pair)")
         }
         let verifier = try keys.loadAuditVerifier()
         let pair = try keys.loadAuditKeyPair(passphrase: passphrase)
         guard pair.publicKey == verifier.publicKey else {
-            throw Failure(.integrity, "\(keys.auditPublicKeyPath) does not belong to \(keys.auditSecretKeyPath); restore the pair from your backup")
+            throw CommandFailure(.integrity, "\(keys.auditPublicKeyPath) does not belong to \(keys.auditSecretKeyPath); restore the pair from your backup")
         }
         return (pair, verifier.name)
     }

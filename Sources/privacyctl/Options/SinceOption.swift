@@ -13,7 +13,7 @@ struct SinceOption: ParsableArguments {
         let parts = since.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, since.count == 10,
               let day = policy.calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
-            throw Failure(.usage, "--since \(since) is neither a day (2024-12-31) nor an ISO-8601 instant")
+            throw CommandFailure(.usage, "--since \(since) is neither a day (2024-12-31) nor an ISO-8601 instant")
         }
         return day
     }

@@ -59,19 +59,3 @@ enum Output {
         for row in rows { line(render(row)) }
     }
 }
-
-/// Progress for long work: on a terminal a line that updates in place on stderr; piped, silent.
-struct Progress: Sendable {
-    let enabled: Bool = isatty(STDERR_FILENO) == 1
-
-    func update(_ label: String, _ done: Int, _ total: Int) {
-        guard enabled else { return }
-        let percent = total > 0 ? Int(Double(done) / Double(total) * 100) : 100
-        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) (\(percent) %)\u{1B}[K".utf8))
-    }
-
-    func finish() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
-}

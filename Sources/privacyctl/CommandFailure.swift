@@ -5,7 +5,7 @@ import Vault
 
 /// How `privacyctl` ends when something goes wrong: an exit code from the contract and a message
 /// that says what was wrong and how to fix it.
-struct Failure: Error, CustomStringConvertible {
+struct CommandFailure: Error, CustomStringConvertible {
     enum Code: Int32 {
         case failed = 1
         case usage = 2
@@ -29,7 +29,7 @@ struct Failure: Error, CustomStringConvertible {
 
     static func outcome(for error: any Error) -> Outcome {
         switch error {
-        case let f as Failure: return .failure(f.code, f.message)
+        case let f as CommandFailure: return .failure(f.code, f.message)
         case let e as ConsentError:
             switch e {
             case .invalid, .invalidFields: return .failure(.usage, e.description)

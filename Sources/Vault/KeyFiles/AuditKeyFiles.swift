@@ -21,18 +21,17 @@ extension KeyDirectory {
     /// Writes both audit files; `name` is the signer name in `audit.pub` (the log origin).
     public func writeAudit(keyPair: AuditKeyPair, name: String, passphrase: Passphrase,
                            limits: PasswordHashLimits = .interactive, random: any RandomSource = SystemRandom()) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try KeyFileStorage.makeFolder(path)
         let verifier = try keyPair.verifier(name: name)
         let secret = try SecretKeyFile.wrap(magic: Self.auditMagic, publicKey: keyPair.publicKey, secret: keyPair.seed,
                                             passphrase: passphrase, limits: limits, random: random)
-        try Self.writeAtomically(secret, to: auditSecretKeyPath)
-        try Self.writeAtomically(Array((verifier.encoded + "\n").utf8), to: auditPublicKeyPath)
+        try KeyFileStorage.write(secret, to: auditSecretKeyPath)
+        try KeyFileStorage.write(Array((verifier.encoded + "\n").utf8), to: auditPublicKeyPath)
     }
 
     /// The signing key, unwrapped with the passphrase (DPO only).
     public func loadAuditKeyPair(passphrase: Passphrase) throws -> AuditKeyPair {
-        let bytes = try Self.readChecked(auditSecretKeyPath, forbiddenBits: 0o077)
+        let bytes = try KeyFileStorage.read(auditSecretKeyPath, forbiddenBits: 0o077)
         let (publicKey, seed) = try SecretKeyFile.unwrap(bytes, magic: Self.auditMagic, secretByteCount: AuditKeyPair.seedByteCount,
                                                          passphrase: passphrase, path: auditSecretKeyPath)
         let pair = try AuditKeyPair(seed: seed)
@@ -42,7 +41,7 @@ extension KeyDirectory {
 
     /// The verifier key from `audit.pub`.
     public func loadAuditVerifier() throws -> NoteVerifier {
-        let bytes = try Self.readChecked(auditPublicKeyPath, forbiddenBits: 0)
+        let bytes = try KeyFileStorage.read(auditPublicKeyPath, forbiddenBits: 0)
         do {
             return try NoteVerifier(parsing: String(decoding: bytes, as: UTF8.self))
         } catch {

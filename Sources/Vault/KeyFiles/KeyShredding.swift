@@ -10,8 +10,9 @@ extension KeyDirectory {
     /// passphrase in the first place. Returns the files destroyed (names only).
     public func destroySecretKeys() throws -> [String] {
         let candidates = [
-            secretKeyPath(), secretKeyPath(suffix: ".next"), secretKeyPath() + ".tmp", secretKeyPath(suffix: ".next") + ".tmp",
-            publicKeyPath(suffix: ".next"), publicKeyPath(suffix: ".next") + ".tmp",
+            secretKeyPath(), secretKeyPath(suffix: Self.nextGeneration),
+            KeyFileStorage.temporaryPath(of: secretKeyPath()), KeyFileStorage.temporaryPath(of: secretKeyPath(suffix: Self.nextGeneration)),
+            publicKeyPath(suffix: Self.nextGeneration), KeyFileStorage.temporaryPath(of: publicKeyPath(suffix: Self.nextGeneration)),
         ]
         var destroyed: [String] = []
         for file in candidates {
@@ -33,7 +34,7 @@ extension KeyDirectory {
             guard unlink(file) == 0 else { throw VaultError.io(path: file, reason: String(cString: strerror(errno))) }
             destroyed.append((file as NSString).lastPathComponent)
         }
-        Self.syncDirectory(path)
+        PrivateFile.sync(folder: path)
         return destroyed
     }
 }
