@@ -42,7 +42,8 @@ func buildRouter(engine: Engine, configuration: ServerConfiguration) -> Router<P
     if let limit = configuration.rateLimitPerMinute {
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(perMinute: limit), clientAddress: clientAddress))
     }
-    SiteRoutes(engine: engine).register(on: router)
+    HealthRoutes(engine: engine).register(on: router)
+    SiteRoutes().register(on: router)
     ConfigRoutes(engine: engine).register(on: router)
     ConsentRoutes(engine: engine, clientAddress: clientAddress).register(on: router)
     ContactRoutes(engine: engine).register(on: router)

@@ -23,26 +23,26 @@ struct PurgeScheduler: ServiceLifecycle.Service, CustomStringConvertible {
             let done = report.rules.reduce(0) { $0 + $1.done }
             let held = report.rules.reduce(0) { $0 + $1.held.values.reduce(0, +) }
             if report.walTruncated {
-                await engine.purgeHealth.purge(failedAt: nil)
+                engine.purgeHealth.purge(failedAt: nil)
             } else {
-                await engine.purgeHealth.purge(failedAt: engine.clock.now(), "the WAL could not be emptied after deleting")
+                engine.purgeHealth.purge(failedAt: engine.clock.now(), "the WAL could not be emptied after deleting")
             }
             logger.info("scheduled purge done", metadata: ["records": "\(done)", "held": "\(held)"])
         } catch {
             // The message names rules, counts and instants only; the domain puts no personal data in errors.
-            await engine.purgeHealth.purge(failedAt: engine.clock.now(), "\(error)")
+            engine.purgeHealth.purge(failedAt: engine.clock.now(), "\(error)")
             logger.error("scheduled purge failed", metadata: ["error_type": "\(type(of: error))", "error": "\(error)"])
         }
         do {
             let broken = try await ChainCheck.run(engine.store).filter { !$0.ok }
             if let chain = broken.first, let bad = chain.firstBad {
-                await engine.purgeHealth.audit(failedAt: engine.clock.now(), "\(chain.chain) broken at entry \(bad.seq)")
+                engine.purgeHealth.audit(failedAt: engine.clock.now(), "\(chain.chain) broken at entry \(bad.seq)")
                 logger.error("audit verify failed", metadata: ["chain": "\(chain.chain)", "entry": "\(bad.seq)", "problem": "\(bad.problem)"])
             } else {
-                await engine.purgeHealth.audit(failedAt: nil)
+                engine.purgeHealth.audit(failedAt: nil)
             }
         } catch {
-            await engine.purgeHealth.audit(failedAt: engine.clock.now(), "\(error)")
+            engine.purgeHealth.audit(failedAt: engine.clock.now(), "\(error)")
             logger.error("audit verify failed", metadata: ["error_type": "\(type(of: error))"])
         }
     }
