@@ -11,7 +11,7 @@ struct PurgeScheduler: ServiceLifecycle.Service, CustomStringConvertible {
     let intervalSeconds: Double
     let logger: Logger
 
-    /// What ServiceLifecycle logs for this service (not the whole engine).
+    /// What ServiceLifecycle logs for this service (not everything it holds).
     var description: String { "PurgeScheduler(every \(Int(intervalSeconds)) s)" }
 
     /// One purge and one chain check, each recorded in ``ServiceHealth``.

@@ -7,7 +7,7 @@ import Logging
 @testable import PrivacyServer
 import Vault
 
-/// A real engine on a real database file in a temporary folder, with a key pair on disk.
+/// The real server parts on a real database file in a temporary folder, with a key pair on disk.
 final class ServerFixture: Sendable {
     let folder: URL
     let store: Store
@@ -40,11 +40,13 @@ final class ServerFixture: Sendable {
         Engine(store: store, policy: policy, clock: FixedClock(instant), keys: try SealingKeys(keys: keys))
     }
 
-    func application(at instant: Date = ServerFixture.during, rateLimit: Int? = nil) throws -> some ApplicationProtocol {
+    func application(at instant: Date = ServerFixture.during, rateLimit: Int? = nil,
+                     allowedOrigins: [String] = []) throws -> some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return buildApplication(engine: try engine(at: instant),
-                                configuration: ServerConfiguration(rateLimitPerMinute: rateLimit, purgeIntervalSeconds: nil),
+                                configuration: ServerConfiguration(rateLimitPerMinute: rateLimit, purgeIntervalSeconds: nil,
+                                                                   allowedOrigins: allowedOrigins),
                                 logger: logger)
     }
 

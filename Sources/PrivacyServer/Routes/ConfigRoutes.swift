@@ -5,7 +5,7 @@ import Hummingbird
 struct ConfigRoutes {
     let engine: Engine
 
-    struct Config: Encodable {
+    struct Config: ResponseEncodable {
         var policyVersion: String
         var language: String
         var languages: [String]
@@ -52,7 +52,7 @@ struct ConfigRoutes {
     }
 
     func register(on router: Router<PrivacyRequestContext>) {
-        router.get("/v1/config") { request, _ in
+        router.get("/v1/config") { request, _ -> Config in
             let policy = engine.policy
             // After `consent.collect_until` the banner has nothing to ask: 410 tells the script to
             // show neither the banner nor embeds.
@@ -75,7 +75,7 @@ struct ConfigRoutes {
                 controller: ControllerConfig(name: policy.controller.name, address: policy.controller.address),
                 contactRequestsOpen: policy.isCollecting(at: engine.clock.now()),
                 programmeEnd: Timestamp.format(policy.programmeEndInstant))
-            return try jsonResponse(config)
+            return config
         }
     }
 }

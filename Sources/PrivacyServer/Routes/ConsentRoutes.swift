@@ -30,7 +30,7 @@ struct ConsentRoutes {
         router.delete("/v1/consents/:consent_id") { request, context in try await withdraw(request, context) }
     }
 
-    func record(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
+    func record(_ request: Request, _ context: PrivacyRequestContext) async throws -> EditedResponse<ConsentState> {
         // After `consent.collect_until` nothing is recorded (withdrawal and reading stay possible).
         if let end = engine.policy.consentCollectionEnd, !engine.policy.isCollectingConsents(at: engine.clock.now()) {
             throw APIError.collectionEnded(since: end)
@@ -51,20 +51,19 @@ struct ConsentRoutes {
         let choice = ConsentChoice(consentID: consentID, policyVersion: version, purposes: body.purposes ?? [:],
                                    services: body.services ?? [:], method: method, pageURL: body.pageURL, language: body.language)
         let state = try await engine.ledger.record(choice, provenance: provenance(request, context))
-        return try jsonResponse(state, status: .created)
+        return EditedResponse(status: .created, response: state)
     }
 
-    func show(_ context: PrivacyRequestContext) async throws -> Response {
-        let id = try consentID(context)
-        return try jsonResponse(try await engine.ledger.current(id))
+    func show(_ context: PrivacyRequestContext) async throws -> ConsentState {
+        try await engine.ledger.current(try consentID(context))
     }
 
-    func withdraw(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
+    func withdraw(_ request: Request, _ context: PrivacyRequestContext) async throws -> ConsentState {
         let id = try consentID(context)
         // `?lang=` names the banner's language, so that the entry records the texts it showed.
         let state = try await engine.ledger.withdraw(id, provenance: provenance(request, context), source: .web,
                                                      language: request.uri.queryParameters.get("lang"))
-        return try jsonResponse(state)
+        return state
     }
 
     private func consentID(_ context: PrivacyRequestContext) throws -> ConsentID {

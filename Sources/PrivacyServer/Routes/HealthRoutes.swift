@@ -13,8 +13,9 @@ import Synchronization
 struct HealthRoutes {
     let engine: Engine
     let liveness = DatabaseLiveness(maxAge: .seconds(1))
+    let sealing: SealingHealth
 
-    struct Health: Encodable {
+    struct Health: ResponseEncodable {
         var status: String
         var problems: [String]?
         var purge: String?
@@ -25,10 +26,10 @@ struct HealthRoutes {
     static let okBody = ByteBuffer(bytes: (try? JSONEncoder.api.encode(Health(status: "ok"))) ?? Data(#"{"status":"ok"}"#.utf8))
 
     func register(on router: Router<PrivacyRequestContext>) {
-        router.get("/healthz") { _, _ in try await health() }
+        router.get("/healthz") { request, context in try await health(request, context) }
     }
 
-    func health() async throws -> Response {
+    func health(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
         guard await liveness.answers(engine.store) else {
             throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "The database does not answer.")
         }
@@ -37,18 +38,43 @@ struct HealthRoutes {
         engine.health.probeIfFailing(engine.store)
         if let condition = engine.health.condition { throw APIError(condition) }
         var problems: [String] = []
-        // Contact requests are refused while vault.pub is unusable (checked on every call, as the
-        // intake does: a key swapped a moment ago shows here at once).
-        if let refusal = engine.keys.refusal {
+        // Contact requests are refused while vault.pub is unusable.
+        if let refusal = sealing.refusal(engine.keys) {
             let problem = if case .unpinned = refusal { "vault_key_unpinned" } else { "vault_key_unavailable" }
             problems.append(problem)
         }
         let failures = engine.purgeHealth.current
         if problems.isEmpty && failures.purge == nil && failures.audit == nil {
-            return Response(status: .ok, headers: JSONAnswer.headers, body: .init(byteBuffer: Self.okBody))
+            return Response(status: .ok, headers: APIResponseEncoder.headers, body: .init(byteBuffer: Self.okBody))
         }
-        return try jsonResponse(Health(status: "degraded", problems: problems.isEmpty ? nil : problems,
-                                       purge: failures.purge, audit: failures.audit))
+        return try Health(status: "degraded", problems: problems.isEmpty ? nil : problems, purge: failures.purge, audit: failures.audit)
+            .response(from: request, context: context)
+    }
+}
+
+/// Whether `vault.pub` may be sealed to, as `/healthz` reports it, without a `stat()` per probe.
+///
+/// The intake itself still checks the file before every seal (nothing is ever sealed to an unpinned
+/// key); this only spares the health probe: it reuses the last known answer for `maxAge` (250 ms),
+/// and every contact request updates that answer with what the intake just found, so a swap the
+/// intake has seen shows here at once and one it has not yet seen within `maxAge`.
+final class SealingHealth: Sendable {
+    private let maxAge: Duration
+    private let last = Mutex<(refusal: SealingKeyError?, at: ContinuousClock.Instant)?>(nil)
+
+    init(maxAge: Duration = .milliseconds(250)) { self.maxAge = maxAge }
+
+    func refusal(_ keys: SealingKeys) -> SealingKeyError? {
+        let now = ContinuousClock.now
+        if let known = last.withLock({ $0 }), now - known.at < maxAge { return known.refusal }
+        let refusal = keys.refusal
+        record(refusal, at: now)
+        return refusal
+    }
+
+    /// What a contact request just learned about the key (`nil`: it sealed).
+    func record(_ refusal: SealingKeyError?, at instant: ContinuousClock.Instant = .now) {
+        last.withLock { $0 = (refusal, instant) }
     }
 }
 

@@ -1,14 +1,24 @@
 import HTTPTypes
+import Consent
 import Foundation
 import Hummingbird
 
-/// The headers of every JSON answer.
-enum JSONAnswer {
+/// The API's JSON answers, as Hummingbird's `ResponseEncoder`: a handler returns a
+/// `ResponseEncodable` value (wrapped in `EditedResponse` for another status than 200) and the
+/// request context encodes it with this. Sorted keys, no escaped slashes; snake_case keys come from
+/// the types' `CodingKeys`; never cached.
+public struct APIResponseEncoder: ResponseEncoder {
     static let headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: Self.headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
+    }
 }
 
-/// Encodes a value as the API's JSON (snake_case keys come from the types' `CodingKeys`).
+/// For a handler that must build its `Response` itself (a route whose body is not yet a
+/// `ResponseEncodable` value); the same bytes and headers as ``APIResponseEncoder``.
 func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-    let data = try JSONEncoder.api.encode(value)
-    return Response(status: status, headers: JSONAnswer.headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    Response(status: status, headers: APIResponseEncoder.headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
 }
+
+extension ConsentState: ResponseEncodable {}
