@@ -7,13 +7,13 @@ import ServiceLifecycle
 /// Assembles the website's HTTP API from the router, the middlewares and the purge schedule.
 ///
 /// The handlers are thin: decode, call one domain function of `Consent`, encode.
-public func buildApplication(engine: Engine, configuration: ServerConfiguration, logger: Logger,
+public func buildApplication(services: WebFacingServices, configuration: ServerConfiguration, logger: Logger,
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    let router = buildRouter(engine: engine, configuration: configuration)
+    let router = buildRouter(services: services, configuration: configuration)
     let connections = ConnectionCounter()
     var background: [any ServiceLifecycle.Service] = []
     if let interval = configuration.purgeIntervalSeconds {
-        background.append(PurgeScheduler(engine: engine, intervalSeconds: interval, logger: logger))
+        background.append(PurgeScheduler(services: services, intervalSeconds: interval, logger: logger))
     }
     return Application(
         responder: CanonicalPathResponder(base: router.buildResponder()),
@@ -34,7 +34,7 @@ public func buildApplication(engine: Engine, configuration: ServerConfiguration,
 
 /// The router alone (tests drive it in process; `privacyctl serve` wraps it in ``buildApplication``).
 /// HEAD is answered for every GET route by Hummingbird (`autoGenerateHeadEndpoints`).
-func buildRouter(engine: Engine, configuration: ServerConfiguration) -> Router<PrivacyRequestContext> {
+func buildRouter(services: WebFacingServices, configuration: ServerConfiguration) -> Router<PrivacyRequestContext> {
     let router = Router(context: PrivacyRequestContext.self, options: .autoGenerateHeadEndpoints)
     let clientAddress = ClientAddress(trustedProxies: configuration.proxies)
     let routeMethods = RouteMethods()
@@ -48,13 +48,13 @@ func buildRouter(engine: Engine, configuration: ServerConfiguration) -> Router<P
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(perMinute: limit), clientAddress: clientAddress))
     }
     let sealing = SealingHealth()
-    HealthRoutes(engine: engine, sealing: sealing).register(on: router)
+    HealthRoutes(services: services, sealing: sealing).register(on: router)
     SiteRoutes().register(on: router)
-    ConfigRoutes(engine: engine).register(on: router)
-    ConsentRoutes(engine: engine, clientAddress: clientAddress).register(on: router)
-    ContactRoutes(engine: engine, sealing: sealing).register(on: router)
-    ReceiptRoutes(engine: engine).register(on: router)
-    PrivacyNoticeRoutes(engine: engine).register(on: router)
+    ConfigRoutes(services: services).register(on: router)
+    ConsentRoutes(services: services, clientAddress: clientAddress).register(on: router)
+    ContactRoutes(services: services, sealing: sealing).register(on: router)
+    ReceiptRoutes(services: services).register(on: router)
+    PrivacyNoticeRoutes(services: services).register(on: router)
     routeMethods.fill(from: router)
     return router
 }

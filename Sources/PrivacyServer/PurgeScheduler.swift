@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// purge both hash chains are verified. A failure of either is logged at error level and shown by
 /// `/healthz` (`"status": "degraded"`) until a later run succeeds.
 struct PurgeScheduler: ServiceLifecycle.Service, CustomStringConvertible {
-    let engine: Engine
+    let services: WebFacingServices
     let intervalSeconds: Double
     let logger: Logger
 
@@ -17,32 +17,32 @@ struct PurgeScheduler: ServiceLifecycle.Service, CustomStringConvertible {
     /// One purge and one chain check, each recorded in ``ServiceHealth``.
     func runOnce() async {
         do {
-            let report = try await Retention(store: engine.store, policy: engine.policy, clock: engine.clock, actor: "server",
-                                        tombstones: engine.tombstones)
+            let report = try await Retention(store: services.store, policy: services.policy, clock: services.clock, actor: "server",
+                                        tombstones: services.tombstones)
                 .run(dryRun: false)
             let done = report.rules.reduce(0) { $0 + $1.done }
             let held = report.rules.reduce(0) { $0 + $1.held.values.reduce(0, +) }
             if report.walTruncated {
-                engine.purgeHealth.purge(failedAt: nil)
+                services.purgeHealth.purge(failedAt: nil)
             } else {
-                engine.purgeHealth.purge(failedAt: engine.clock.now(), "the WAL could not be emptied after deleting")
+                services.purgeHealth.purge(failedAt: services.clock.now(), "the WAL could not be emptied after deleting")
             }
             logger.info("scheduled purge done", metadata: ["records": "\(done)", "held": "\(held)"])
         } catch {
             // The message names rules, counts and instants only; the domain puts no personal data in errors.
-            engine.purgeHealth.purge(failedAt: engine.clock.now(), "\(error)")
+            services.purgeHealth.purge(failedAt: services.clock.now(), "\(error)")
             logger.error("scheduled purge failed", metadata: ["error_type": "\(type(of: error))", "error": "\(error)"])
         }
         do {
-            let broken = try await ChainCheck.run(engine.store).filter { !$0.ok }
+            let broken = try await ChainCheck.run(services.store).filter { !$0.ok }
             if let chain = broken.first, let bad = chain.firstBad {
-                engine.purgeHealth.audit(failedAt: engine.clock.now(), "\(chain.chain) broken at entry \(bad.seq)")
+                services.purgeHealth.audit(failedAt: services.clock.now(), "\(chain.chain) broken at entry \(bad.seq)")
                 logger.error("audit verify failed", metadata: ["chain": "\(chain.chain)", "entry": "\(bad.seq)", "problem": "\(bad.problem)"])
             } else {
-                engine.purgeHealth.audit(failedAt: nil)
+                services.purgeHealth.audit(failedAt: nil)
             }
         } catch {
-            engine.purgeHealth.audit(failedAt: engine.clock.now(), "\(error)")
+            services.purgeHealth.audit(failedAt: services.clock.now(), "\(error)")
             logger.error("audit verify failed", metadata: ["error_type": "\(type(of: error))"])
         }
     }

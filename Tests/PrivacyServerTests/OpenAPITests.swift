@@ -9,7 +9,7 @@ struct OpenAPITests {
     @Test("the operations in openapi.yaml are exactly the routes the app registers")
     func specMatchesRoutes() throws {
         let fixture = try ServerFixture()
-        let router = buildRouter(engine: try fixture.engine(), configuration: ServerConfiguration(rateLimitPerMinute: nil, purgeIntervalSeconds: nil))
+        let router = buildRouter(services: try fixture.services(), configuration: ServerConfiguration(rateLimitPerMinute: nil, purgeIntervalSeconds: nil))
         let registered = Set(router.routes.filter { $0.method != .head }.map { route -> String in
             let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return "\(route.method.rawValue) /\(path.joined(separator: "/"))"

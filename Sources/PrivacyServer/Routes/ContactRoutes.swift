@@ -3,7 +3,7 @@ import Hummingbird
 
 /// `POST /v1/contact-requests`: the contact form, sealed on arrival.
 struct ContactRoutes {
-    let engine: Engine
+    let services: WebFacingServices
     /// Told what each submission found about `vault.pub`, for `/healthz`.
     let sealing: SealingHealth
 
@@ -30,15 +30,15 @@ struct ContactRoutes {
         router.post("/v1/contact-requests") { request, context -> EditedResponse<Created> in
             let body = try await RequestDecoding.decode(FormBody.self, from: request, context: context)
             // The window is checked first: after the programme's end nothing is collected, valid or not.
-            if !engine.intake.isCollecting(at: engine.clock.now()) {
-                throw APIError(ConsentError.programmeEnded(endedAt: Timestamp.format(engine.policy.programmeEndInstant)))
+            if !services.intake.isCollecting(at: services.clock.now()) {
+                throw APIError(ConsentError.programmeEnded(endedAt: Timestamp.format(services.policy.programmeEndInstant)))
             }
             let form = try ContactForm(name: body.name, email: body.email, phone: body.phone, message: body.message,
                                        callbackTime: body.callbackTime, privacyNoticeAccepted: body.privacyNoticeAccepted,
                                        consentID: body.consentID)
             let reference: Reference
             do {
-                reference = try await engine.intake.submit(form)
+                reference = try await services.intake.submit(form)
                 sealing.record(nil)
             } catch let refusal as SealingKeyError {
                 sealing.record(refusal)

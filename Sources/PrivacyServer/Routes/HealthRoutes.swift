@@ -11,7 +11,7 @@ import Synchronization
 /// The common answer costs no database round trip and no encoder: see ``DatabaseLiveness`` and
 /// ``HealthRoutes/okBody``.
 struct HealthRoutes {
-    let engine: Engine
+    let services: WebFacingServices
     let liveness = DatabaseLiveness(maxAge: .seconds(1))
     let sealing: SealingHealth
 
@@ -30,20 +30,20 @@ struct HealthRoutes {
     }
 
     func health(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
-        guard await liveness.answers(engine.store) else {
+        guard await liveness.answers(services.store) else {
             throw APIError(status: .serviceUnavailable, code: "database_unavailable", message: "The database does not answer.")
         }
         // A write failed for want of space or the lock: report it until a write (or the probe
         // started here) succeeds again.
-        engine.health.probeIfFailing(engine.store)
-        if let condition = engine.health.condition { throw APIError(condition) }
+        services.health.probeIfFailing(services.store)
+        if let condition = services.health.condition { throw APIError(condition) }
         var problems: [String] = []
         // Contact requests are refused while vault.pub is unusable.
-        if let refusal = sealing.refusal(engine.keys) {
+        if let refusal = sealing.refusal(services.keys) {
             let problem = if case .unpinned = refusal { "vault_key_unpinned" } else { "vault_key_unavailable" }
             problems.append(problem)
         }
-        let failures = engine.purgeHealth.current
+        let failures = services.purgeHealth.current
         if problems.isEmpty && failures.purge == nil && failures.audit == nil {
             return Response(status: .ok, headers: APIResponseEncoder.headers, body: .init(byteBuffer: Self.okBody))
         }
