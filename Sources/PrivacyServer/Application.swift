@@ -10,6 +10,8 @@ import ServiceLifecycle
 public func buildApplication(services: WebFacingServices, configuration: ServerConfiguration, logger: Logger,
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let router = buildRouter(services: services, configuration: configuration)
+    var logger = logger
+    logger.handler = DeferredMetadataLogHandler(base: logger.handler)
     let connections = ConnectionCounter()
     var background: [any ServiceLifecycle.Service] = []
     if let interval = configuration.purgeIntervalSeconds {
