@@ -3,7 +3,8 @@ import Consent
 import Foundation
 import Hummingbird
 
-/// Every error the API answers, as `{"error": {"code", "message", "fields"?}}` with a fitting status.
+/// Every error the API answers, as `{"error": {"code", "message", "fields"?}}` with a fitting status
+/// (Hummingbird's `HTTPResponseError`: a handler throws it, Hummingbird or ``ErrorEnvelopeMiddleware`` renders it).
 struct APIError: Error, Sendable {
     var status: HTTPResponse.Status
     var code: String
@@ -62,12 +63,20 @@ struct APIError: Error, Sendable {
         var error: Body
     }
 
-    func response() -> Response {
+    /// The envelope, `{"error": {"code", "message", "fields"?}}`, with the status and headers.
+    var envelope: Response {
         let body = Envelope(error: .init(code: code, message: message, fields: fields))
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         let data = (try? JSONEncoder.api.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Hummingbird renders a thrown `APIError` itself; a HEAD answer keeps the headers and drops the body.
+extension APIError: HTTPResponseError {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        request.method == .head ? envelope.createHeadResponse() : envelope
     }
 }
 

@@ -14,4 +14,7 @@ public struct PrivacyRequestContext: RequestContext {
 
     /// Bodies are collected up to the documented limit; more is a 413 (see ``ServerConfiguration/maxBodyBytes``).
     public var maxUploadSize: Int { ServerConfiguration.maxBodyBytesLimit }
+
+    /// Handlers return `ResponseEncodable` values; this turns them into the API's JSON.
+    public var responseEncoder: APIResponseEncoder { APIResponseEncoder() }
 }

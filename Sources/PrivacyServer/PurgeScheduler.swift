@@ -7,42 +7,42 @@ import ServiceLifecycle
 /// purge both hash chains are verified. A failure of either is logged at error level and shown by
 /// `/healthz` (`"status": "degraded"`) until a later run succeeds.
 struct PurgeScheduler: ServiceLifecycle.Service, CustomStringConvertible {
-    let engine: Engine
+    let services: WebFacingServices
     let intervalSeconds: Double
     let logger: Logger
 
-    /// What ServiceLifecycle logs for this service (not the whole engine).
+    /// What ServiceLifecycle logs for this service (not everything it holds).
     var description: String { "PurgeScheduler(every \(Int(intervalSeconds)) s)" }
 
     /// One purge and one chain check, each recorded in ``ServiceHealth``.
     func runOnce() async {
         do {
-            let report = try await Retention(store: engine.store, policy: engine.policy, clock: engine.clock, actor: "server",
-                                        tombstones: engine.tombstones)
+            let report = try await Retention(store: services.store, policy: services.policy, clock: services.clock, actor: "server",
+                                        tombstones: services.tombstones)
                 .run(dryRun: false)
             let done = report.rules.reduce(0) { $0 + $1.done }
             let held = report.rules.reduce(0) { $0 + $1.held.values.reduce(0, +) }
             if report.walTruncated {
-                await engine.purgeHealth.purge(failedAt: nil)
+                services.purgeHealth.purge(failedAt: nil)
             } else {
-                await engine.purgeHealth.purge(failedAt: engine.clock.now(), "the WAL could not be emptied after deleting")
+                services.purgeHealth.purge(failedAt: services.clock.now(), "the WAL could not be emptied after deleting")
             }
             logger.info("scheduled purge done", metadata: ["records": "\(done)", "held": "\(held)"])
         } catch {
             // The message names rules, counts and instants only; the domain puts no personal data in errors.
-            await engine.purgeHealth.purge(failedAt: engine.clock.now(), "\(error)")
+            services.purgeHealth.purge(failedAt: services.clock.now(), "\(error)")
             logger.error("scheduled purge failed", metadata: ["error_type": "\(type(of: error))", "error": "\(error)"])
         }
         do {
-            let broken = try await ChainCheck.run(engine.store).filter { !$0.ok }
+            let broken = try await ChainCheck.run(services.store).filter { !$0.ok }
             if let chain = broken.first, let bad = chain.firstBad {
-                await engine.purgeHealth.audit(failedAt: engine.clock.now(), "\(chain.chain) broken at entry \(bad.seq)")
+                services.purgeHealth.audit(failedAt: services.clock.now(), "\(chain.chain) broken at entry \(bad.seq)")
                 logger.error("audit verify failed", metadata: ["chain": "\(chain.chain)", "entry": "\(bad.seq)", "problem": "\(bad.problem)"])
             } else {
-                await engine.purgeHealth.audit(failedAt: nil)
+                services.purgeHealth.audit(failedAt: nil)
             }
         } catch {
-            await engine.purgeHealth.audit(failedAt: engine.clock.now(), "\(error)")
+            services.purgeHealth.audit(failedAt: services.clock.now(), "\(error)")
             logger.error("audit verify failed", metadata: ["error_type": "\(type(of: error))"])
         }
     }

@@ -16,7 +16,7 @@ struct ConfigTextsTests {
     ])
     func servedAndRecorded(language: String, button: String, alwaysActive: String) async throws {
         let fixture = try ServerFixture()
-        let policy = try fixture.engine().policy
+        let policy = try fixture.services().policy
         try await fixture.application().test(.router) { client in
             let served = try await client.execute(uri: "/v1/config?lang=\(language)", method: .get) { response in
                 let body = try object(response)
@@ -42,7 +42,7 @@ struct ConfigTextsTests {
     ])
     func withdrawalTexts(query: String, shown: String) async throws {
         let fixture = try ServerFixture()
-        let policy = try fixture.engine().policy
+        let policy = try fixture.services().policy
         try await fixture.application().test(.router) { client in
             let given = #"{"policy_version":"2024-03-01","method":"accept_all","purposes":{"necessary":true,"external_media":true}}"#
             let id = try await client.execute(uri: "/v1/consents", method: .post, headers: jsonHeaders, body: ByteBuffer(json: given)) {

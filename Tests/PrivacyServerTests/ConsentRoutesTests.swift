@@ -126,8 +126,8 @@ struct ConsentRoutesTests {
         // A new policy version makes it outdated.
         var newer = fixture.policy
         newer.version = "2025-01-01"
-        let engine = Engine(store: fixture.store, policy: newer, clock: FixedClock(ServerFixture.during), keys: try SealingKeys(keys: fixture.keys))
-        let router = buildRouter(engine: engine, configuration: ServerConfiguration(rateLimitPerMinute: nil, purgeIntervalSeconds: nil))
+        let services = WebFacingServices(store: fixture.store, policy: newer, clock: FixedClock(ServerFixture.during), keys: try SealingKeys(keys: fixture.keys))
+        let router = buildRouter(services: services, configuration: ServerConfiguration(rateLimitPerMinute: nil, purgeIntervalSeconds: nil))
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/v1/consents/\(consentID)", method: .get) { response in
                 #expect(json(response)["policy_outdated"] as? Bool == true)

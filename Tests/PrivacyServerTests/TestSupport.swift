@@ -7,7 +7,7 @@ import Logging
 @testable import PrivacyServer
 import Vault
 
-/// A real engine on a real database file in a temporary folder, with a key pair on disk.
+/// The real server parts on a real database file in a temporary folder, with a key pair on disk.
 final class ServerFixture: Sendable {
     let folder: URL
     let store: PrivacyDatabase
@@ -36,15 +36,17 @@ final class ServerFixture: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    func engine(at instant: Date = ServerFixture.during) throws -> Engine {
-        Engine(store: store, policy: policy, clock: FixedClock(instant), keys: try SealingKeys(keys: keys))
+    func services(at instant: Date = ServerFixture.during) throws -> WebFacingServices {
+        WebFacingServices(store: store, policy: policy, clock: FixedClock(instant), keys: try SealingKeys(keys: keys))
     }
 
-    func application(at instant: Date = ServerFixture.during, rateLimit: Int? = nil) throws -> some ApplicationProtocol {
+    func application(at instant: Date = ServerFixture.during, rateLimit: Int? = nil,
+                     allowedOrigins: [String] = []) throws -> some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        return buildApplication(engine: try engine(at: instant),
-                                configuration: ServerConfiguration(rateLimitPerMinute: rateLimit, purgeIntervalSeconds: nil),
+        return buildApplication(services: try services(at: instant),
+                                configuration: ServerConfiguration(rateLimitPerMinute: rateLimit, purgeIntervalSeconds: nil,
+                                                                   allowedOrigins: allowedOrigins),
                                 logger: logger)
     }
 

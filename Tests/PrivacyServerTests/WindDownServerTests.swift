@@ -29,14 +29,14 @@ struct WindDownServerTests {
     func application(_ fixture: ServerFixture, at instant: Date, purgeEvery seconds: Double?) throws -> some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return buildApplication(engine: try fixture.engine(at: instant),
+        return buildApplication(services: try fixture.services(at: instant),
                                 configuration: ServerConfiguration(rateLimitPerMinute: nil, purgeIntervalSeconds: seconds), logger: logger)
     }
 
     func submitDuringProgramme(_ fixture: ServerFixture) async throws {
         let form = try ContactForm(name: "Erika Mustermann", email: "erika@example.org", phone: nil, message: "Rückruf",
                                    callbackTime: nil, privacyNoticeAccepted: true)
-        _ = try await fixture.engine().intake.submit(form)
+        _ = try await fixture.services().intake.submit(form)
     }
 
     /// Polls `condition` for up to ten seconds.

@@ -32,7 +32,7 @@ struct CanonicalPathMiddleware: RouterMiddleware {
 
     static func check(_ path: String) -> Outcome {
         guard path.hasPrefix("/") else { return .refused("it does not begin with /") }
-        if path == "/" { return .canonical }
+        if path == "/" || isPlainlyCanonical(path) { return .canonical }
         var output: [Substring] = []
         var changed = false
         for segment in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
@@ -46,6 +46,18 @@ struct CanonicalPathMiddleware: RouterMiddleware {
             }
         }
         return changed ? .normalised("/" + output.joined(separator: "/")) : .canonical
+    }
+
+    /// The usual request, decided in one pass over the bytes: no `%` (so no escape), no `//` and no
+    /// trailing `/` (so no empty segment), no `/.` (so no dot segment). Anything else takes the full check.
+    private static func isPlainlyCanonical(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "%") { return false }
+            if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) { return false }
+            previous = byte
+        }
+        return previous != UInt8(ascii: "/")
     }
 
     /// 1 for `.`, 2 for `..` (each dot plain or as `%2e`/`%2E`), else 0.

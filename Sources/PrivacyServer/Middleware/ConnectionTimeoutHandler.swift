@@ -37,7 +37,12 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private var inFlight = 0
     /// A request head was read and its end not yet.
     private var readingRequest = false
+    /// When the current phase runs out (`nil`: nothing is timed now).
+    private var deadline: NIODeadline?
+    /// The one scheduled wake-up, at `timerAt` (at or before `deadline`): moving the deadline later,
+    /// as every keep-alive request does, costs no new timer; the wake-up re-arms itself.
     private var timer: Scheduled<Void>?
+    private var timerAt: NIODeadline?
     private var watcher: FirstByteWatcher?
 
     private let counter: ConnectionCounter?
@@ -93,8 +98,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
         if refusing { return }  // the 503 is on its way; nothing reaches the router
         if overLimit, case .head = unwrapInboundIn(data) {
             refusing = true
-            timer?.cancel()
-            timer = nil
+            deadline = nil
             answer(context: context, status: .serviceUnavailable, retryAfter: 1,
                    body: #"{"error":{"code":"server_busy","message":"The server has too many open connections; nothing was stored. Try again in a second."}}"#)
             return
@@ -110,8 +114,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
             readingRequest = false
             if phase == .reading {
                 phase = .responding
-                timer?.cancel()
-                timer = nil
+                deadline = nil
             }
         }
         context.fireChannelRead(data)
@@ -131,8 +134,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
                 startReading(context: context)  // a pipelined request still arriving
             } else {
                 phase = .responding  // a pipelined request read whole: the server's turn
-                timer?.cancel()
-                timer = nil
+                deadline = nil
             }
         }
         context.write(data, promise: promise)
@@ -148,10 +150,27 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     private func arm(context: ChannelHandlerContext, after delay: TimeAmount) {
-        timer?.cancel()
-        timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: delay) { [self] in
+        let due = NIODeadline.now() + delay
+        deadline = due
+        if let timerAt, timer != nil {
+            if timerAt <= due { return }  // wakes up earlier and re-arms for the new deadline
+            timer?.cancel()
+        }
+        schedule(context: context, at: due)
+    }
+
+    private func schedule(context: ChannelHandlerContext, at due: NIODeadline) {
+        timerAt = due
+        timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: due) { [self] in
             self.timer = nil
-            self.expired(context: context)
+            self.timerAt = nil
+            guard let deadline = self.deadline else { return }
+            if deadline > .now() {
+                self.schedule(context: context, at: deadline)
+            } else {
+                self.deadline = nil
+                self.expired(context: context)
+            }
         }
     }
 

@@ -3,9 +3,9 @@ import Hummingbird
 
 /// `GET /v1/config?lang=de`: everything the banner needs to ask, in one language.
 struct ConfigRoutes {
-    let engine: Engine
+    let services: WebFacingServices
 
-    struct Config: Encodable {
+    struct Config: ResponseEncodable {
         var policyVersion: String
         var language: String
         var languages: [String]
@@ -52,15 +52,15 @@ struct ConfigRoutes {
     }
 
     func register(on router: Router<PrivacyRequestContext>) {
-        router.get("/v1/config") { request, _ in
-            let policy = engine.policy
+        router.get("/v1/config") { request, _ -> Config in
+            let policy = services.policy
             // After `consent.collect_until` the banner has nothing to ask: 410 tells the script to
             // show neither the banner nor embeds.
-            if let end = policy.consentCollectionEnd, !policy.isCollectingConsents(at: engine.clock.now()) {
+            if let end = policy.consentCollectionEnd, !policy.isCollectingConsents(at: services.clock.now()) {
                 throw APIError.collectionEnded(since: end)
             }
             // Everything shown comes from the same snapshot that new entries in this language record.
-            let snapshot = engine.ledger.snapshot(language: policy.textLanguage(request.uri.queryParameters.get("lang")))
+            let snapshot = services.ledger.snapshot(language: policy.textLanguage(request.uri.queryParameters.get("lang")))
             let shown = snapshot.texts
             let config = Config(
                 policyVersion: policy.version, language: shown.language, languages: policy.textLanguages,
@@ -72,9 +72,9 @@ struct ConfigRoutes {
                                   services: p.services.map { ServiceConfig(id: $0.id, title: $0.title, provider: $0.provider, privacyURL: $0.privacyURL) })
                 },
                 controller: ControllerConfig(name: policy.controller.name, address: policy.controller.address),
-                contactRequestsOpen: policy.isCollecting(at: engine.clock.now()),
+                contactRequestsOpen: policy.isCollecting(at: services.clock.now()),
                 programmeEnd: Timestamp.format(policy.programmeEndInstant))
-            return try jsonResponse(config)
+            return config
         }
     }
 }

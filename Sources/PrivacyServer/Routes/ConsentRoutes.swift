@@ -5,7 +5,7 @@ import Hummingbird
 
 /// `POST /v1/consents`, `GET /v1/consents/{consent_id}`, `DELETE /v1/consents/{consent_id}`.
 struct ConsentRoutes {
-    let engine: Engine
+    let services: WebFacingServices
     let clientAddress: ClientAddress
 
     /// The body of `POST /v1/consents`, as sent; checked against the policy by the ledger.
@@ -30,9 +30,9 @@ struct ConsentRoutes {
         router.delete("/v1/consents/:consent_id") { request, context in try await withdraw(request, context) }
     }
 
-    func record(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
+    func record(_ request: Request, _ context: PrivacyRequestContext) async throws -> EditedResponse<ConsentState> {
         // After `consent.collect_until` nothing is recorded (withdrawal and reading stay possible).
-        if let end = engine.policy.consentCollectionEnd, !engine.policy.isCollectingConsents(at: engine.clock.now()) {
+        if let end = services.policy.consentCollectionEnd, !services.policy.isCollectingConsents(at: services.clock.now()) {
             throw APIError.collectionEnded(since: end)
         }
         let body = try await RequestDecoding.decode(RecordBody.self, from: request, context: context)
@@ -47,24 +47,23 @@ struct ConsentRoutes {
         else if method == nil { problems["method"] = "must be one of \(ConsentMethod.allCases.map(\.rawValue).joined(separator: ", "))" }
         if body.policyVersion == nil { problems["policy_version"] = "is required" }
         guard problems.isEmpty, let method, let version = body.policyVersion else { throw APIError.invalid(problems) }
-        if let consentID { try await engine.ledger.checkClientChosen(consentID) }
+        if let consentID { try await services.ledger.checkClientChosen(consentID) }
         let choice = ConsentChoice(consentID: consentID, policyVersion: version, purposes: body.purposes ?? [:],
                                    services: body.services ?? [:], method: method, pageURL: body.pageURL, language: body.language)
-        let state = try await engine.ledger.record(choice, provenance: provenance(request, context))
-        return try jsonResponse(state, status: .created)
+        let state = try await services.ledger.record(choice, provenance: provenance(request, context))
+        return EditedResponse(status: .created, response: state)
     }
 
-    func show(_ context: PrivacyRequestContext) async throws -> Response {
-        let id = try consentID(context)
-        return try jsonResponse(try await engine.ledger.current(id))
+    func show(_ context: PrivacyRequestContext) async throws -> ConsentState {
+        try await services.ledger.current(try consentID(context))
     }
 
-    func withdraw(_ request: Request, _ context: PrivacyRequestContext) async throws -> Response {
+    func withdraw(_ request: Request, _ context: PrivacyRequestContext) async throws -> ConsentState {
         let id = try consentID(context)
         // `?lang=` names the banner's language, so that the entry records the texts it showed.
-        let state = try await engine.ledger.withdraw(id, provenance: provenance(request, context), source: .web,
+        let state = try await services.ledger.withdraw(id, provenance: provenance(request, context), source: .web,
                                                      language: request.uri.queryParameters.get("lang"))
-        return try jsonResponse(state)
+        return state
     }
 
     private func consentID(_ context: PrivacyRequestContext) throws -> ConsentID {

@@ -3,7 +3,9 @@ import Hummingbird
 
 /// `POST /v1/contact-requests`: the contact form, sealed on arrival.
 struct ContactRoutes {
-    let engine: Engine
+    let services: WebFacingServices
+    /// Told what each submission found about `vault.pub`, for `/healthz`.
+    let sealing: SealingHealth
 
     struct FormBody: Decodable {
         var name: String?
@@ -20,30 +22,32 @@ struct ContactRoutes {
         }
     }
 
-    struct Created: Encodable {
+    struct Created: ResponseEncodable {
         var reference: String
     }
 
     func register(on router: Router<PrivacyRequestContext>) {
-        router.post("/v1/contact-requests") { request, context in
+        router.post("/v1/contact-requests") { request, context -> EditedResponse<Created> in
             let body = try await RequestDecoding.decode(FormBody.self, from: request, context: context)
             // The window is checked first: after the programme's end nothing is collected, valid or not.
-            if !engine.intake.isCollecting(at: engine.clock.now()) {
-                throw APIError(ConsentError.programmeEnded(endedAt: Timestamp.format(engine.policy.programmeEndInstant)))
+            if !services.intake.isCollecting(at: services.clock.now()) {
+                throw APIError(ConsentError.programmeEnded(endedAt: Timestamp.format(services.policy.programmeEndInstant)))
             }
             let form = try ContactForm(name: body.name, email: body.email, phone: body.phone, message: body.message,
                                        callbackTime: body.callbackTime, privacyNoticeAccepted: body.privacyNoticeAccepted,
                                        consentID: body.consentID)
             let reference: Reference
             do {
-                reference = try await engine.intake.submit(form)
+                reference = try await services.intake.submit(form)
+                sealing.record(nil)
             } catch let refusal as SealingKeyError {
+                sealing.record(refusal)
                 // Never sealed to an unpinned (or unreadable) key, never to the retired one instead.
                 let code = if case .unpinned = refusal { "vault_key_unpinned" } else { "vault_key_unavailable" }
                 throw APIError(status: .serviceUnavailable, code: code,
                                message: "Contact requests cannot be taken right now: the server's sealing key is not usable. Nothing was stored; please try again later or call the office.")
             }
-            return try jsonResponse(Created(reference: reference.rawValue), status: .created)
+            return EditedResponse(status: .created, response: Created(reference: reference.rawValue))
         }
     }
 }

@@ -1,12 +1,18 @@
 import HTTPTypes
+import Consent
 import Foundation
 import Hummingbird
 
-/// Encodes a value as the API's JSON (snake_case keys come from the types' `CodingKeys`).
-func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-    let data = try JSONEncoder.api.encode(value)
-    var headers = HTTPFields()
-    headers[.contentType] = "application/json; charset=utf-8"
-    headers[.cacheControl] = "no-store"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+/// The API's JSON answers, as Hummingbird's `ResponseEncoder`: a handler returns a
+/// `ResponseEncodable` value (wrapped in `EditedResponse` for another status than 200) and the
+/// request context encodes it with this. Sorted keys, no escaped slashes; snake_case keys come from
+/// the types' `CodingKeys`; never cached.
+public struct APIResponseEncoder: ResponseEncoder {
+    static let headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: Self.headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
+    }
 }
+
+extension ConsentState: ResponseEncodable {}

@@ -5,7 +5,7 @@ import Hummingbird
 /// `GET /datenschutz` (German) and `GET /privacy` (English): the privacy notice (Art. 13 GDPR) as
 /// HTML, generated from the policy by the same code as `privacyctl policy render notice`.
 struct PrivacyNoticeRoutes {
-    let engine: Engine
+    let services: WebFacingServices
 
     static let pages: [(path: String, language: String, other: (code: String, url: String, label: String))] = [
         ("/datenschutz", "de", ("en", "/privacy", "English")),
@@ -15,7 +15,7 @@ struct PrivacyNoticeRoutes {
     func register(on router: Router<PrivacyRequestContext>) {
         for page in Self.pages {
             // The policy does not change while the server runs: render once.
-            let html = DocumentWriter.render(engine.policy.document(.notice, language: page.language), as: .html,
+            let html = DocumentWriter.render(services.policy.document(.notice, language: page.language), as: .html,
                                              links: .init(home: "/", otherLanguage: page.other))
             let buffer = ByteBuffer(string: html)
             router.get(RouterPath(page.path)) { _, _ in

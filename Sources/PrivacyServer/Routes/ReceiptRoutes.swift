@@ -5,14 +5,15 @@ import Hummingbird
 /// inclusion proof against the newest checkpoint, or `pending: true` until one covers it.
 /// Costs O(log n) stored hashes (no walk over the ledger).
 struct ReceiptRoutes {
-    let engine: Engine
+    let services: WebFacingServices
 
     func register(on router: Router<PrivacyRequestContext>) {
-        router.get("/v1/consents/:consent_id/receipt") { _, context in
+        router.get("/v1/consents/:consent_id/receipt") { _, context -> Receipt in
             let raw = context.parameters.get("consent_id") ?? ""
             guard let id = ConsentID(raw) else { throw APIError.notFound("No consent with this id exists.") }
-            let receipt = try await Receipt.latest(for: id, in: engine.store)
-            return try jsonResponse(receipt)
+            return try await Receipt.latest(for: id, in: services.store)
         }
     }
 }
+
+extension Receipt: ResponseEncodable {}

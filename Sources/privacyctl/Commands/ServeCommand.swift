@@ -91,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !kept.keptNow.isEmpty {
             logger.notice("policy texts kept", metadata: ["policy_version": "\(policy.version)", "languages": "\(kept.keptNow.joined(separator: ","))"])
         }
-        let engine = Engine(store: store, policy: policy, clock: clock, keys: keys,
+        let services = WebFacingServices(store: store, policy: policy, clock: clock, keys: keys,
                             tombstones: global.tombstoneLog)
         var configuration = ServerConfiguration(
             host: host, port: port, rateLimitPerMinute: noRateLimit ? nil : rateLimit, trustProxy: trustProxy || !trustedProxy.isEmpty,
@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.requestTimeoutSeconds = requestTimeout
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.maxConnections = maxConnections
-        let app = buildApplication(engine: engine, configuration: configuration, logger: logger) { [configuration] port in
+        let app = buildApplication(services: services, configuration: configuration, logger: logger) { [configuration] port in
             logger.notice("listening", metadata: ["address": "http://\(configuration.host):\(port)", "policy_version": "\(policy.version)"])
         }
         // SIGTERM and SIGINT start a graceful shutdown: no new connections, requests in flight are

@@ -3,7 +3,8 @@ import Vault
 
 /// What the web-facing process is made of: the store, the policy, the clock, randomness and the
 /// sealing keys (public key and index key only: it can seal, never open).
-public struct Engine: Sendable {
+/// Named for what it is: the domain services the web-facing process may use, not an engine of its own.
+public struct WebFacingServices: Sendable {
     public let store: PrivacyDatabase
     public let policy: Policy
     public let clock: any WallClock
