@@ -66,6 +66,27 @@ struct ContactFormTests {
         (valid.with("consent id with a slash") { $0.consentID = "abcdef01/23456789" }, "consent_id"),
     ]
 
+    @Test("the ASCII path trims, counts and finds control characters as the general path does")
+    func asciiPathEqualsGeneral() throws {
+        var samples = ["  Erika \r\n", "\r\n\r\n", "a\r\nb\n\rc", "\t\u{0B}\u{0C}x\u{1C}\u{7F}", "", "   ", "x\u{0}y"]
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x00, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B, 0x1F, 0x20, 0x41, 0x61, 0x7F]
+        for _ in 0..<3000 {
+            samples.append(String(decoding: (0..<Int.random(in: 0...10, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
+        }
+        for text in samples {
+            for multiline in [false, true] {
+                let fast = try #require(ContactForm.asciiText(text, multiline: multiline))
+                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let forbidden = trimmed.unicodeScalars.contains { s in
+                    (s.value < 0x20 && !(multiline && (s == "\n" || s == "\r" || s == "\t"))) || s.value == 0x7f
+                }
+                #expect(fast.text == trimmed && fast.characters == trimmed.count && fast.forbidden == forbidden, "\(Array(text.utf8))")
+            }
+        }
+        #expect(ContactForm.asciiText("Grüße", multiline: false) == nil)
+    }
+
     @Test("contract v1.1: an e-mail address or a phone number, at least one; neither names email", arguments: [
         (valid.with("phone only") { $0.email = nil; $0.phone = "+49 3605 123456" }, true),
         (valid.with("empty e-mail and a phone") { $0.email = " "; $0.phone = "03605 123456" }, true),
