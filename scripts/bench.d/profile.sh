@@ -4,7 +4,9 @@
 # Starts the release `privacyctl serve` on a fresh database (as scripts/bench does), loads it with
 # wrk (64 connections, 2 threads, the bodies of scripts/bench.d/load.lua) for a 2 s warm-up, then
 # records SECONDS (default 8) of the server with `perf record -g` and prints the top of
-# `perf report --no-children` (self time per symbol) and of `--children` (inclusive time).
+# `perf report --no-children` (self time per symbol) and of `--children` (inclusive time). Also
+# counts the server's fdatasync/fsync calls in the same window (`perf stat` on the syscall
+# tracepoints): with group commit, requests per sync is the mean batch size.
 #   MODE: healthz | consents | contacts
 #   PROFILE_OUT=DIR keeps perf.data and the reports there (default: a temporary folder, removed).
 # Needs perf (linux-perf) and a release build (.build/release/privacyctl).
@@ -42,9 +44,20 @@ load 2 >/dev/null
 load "$((SECONDS_ + 2))" > "$OUT/wrk.txt" &
 WRK=$!
 sleep 1
+perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -o "$OUT/syncs.csv" -p "$SERVER_PID" -- sleep "$SECONDS_" &
+STAT=$!
 perf record -g -F 999 -o "$OUT/perf.data" -p "$SERVER_PID" -- sleep "$SECONDS_" 2> "$OUT/perf-record.log"
+wait "$STAT" || true
 wait "$WRK"
 grep -E 'Requests/sec|99%|Non-2xx' "$OUT/wrk.txt"
+python3 - "$OUT/syncs.csv" "$OUT/wrk.txt" "$SECONDS_" <<'EOF'
+import re, sys
+syncs = sum(int(l.split(",")[0]) for l in open(sys.argv[1]) if re.match(r"^\d+,", l))
+rate = float(re.search(r"Requests/sec:\s*([\d.]+)", open(sys.argv[2]).read()).group(1))
+seconds = float(sys.argv[3])
+print(f"syncs: {syncs} fdatasync+fsync in {seconds:.0f} s = {syncs / seconds:.0f}/s; {rate:.0f} requests/s; "
+      f"{rate * seconds / max(syncs, 1):.1f} requests per sync (the mean group-commit batch)")
+EOF
 perf report -i "$OUT/perf.data" --no-children --stdio --percent-limit 0.7 -g none --sort symbol 2>/dev/null \
   | grep -v '^#' | grep -v '^$' | head -45 | tee "$OUT/self.txt"
 echo "--- inclusive (children) ---"
