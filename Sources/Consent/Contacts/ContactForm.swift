@@ -106,6 +106,10 @@ public struct ContactForm: Sendable, Codable, Equatable {
     /// A deliberately plain shape check: one `@`, a local part of at most 64 bytes without spaces,
     /// a domain with a dot, labels of letters, digits and hyphens (Unicode letters allowed).
     static func looksLikeEmail(_ text: String) -> Bool {
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? looksLikeASCIIEmail(Array(text.utf8)) : looksLikeUnicodeEmail(text)
+    }
+
+    static func looksLikeUnicodeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
         let local = parts[0], domain = parts[1]
@@ -116,6 +120,27 @@ public struct ContactForm: Sendable, Codable, Equatable {
         for label in labels {
             guard !label.isEmpty, label.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else { return false }
             guard label.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }) else { return false }
+        }
+        return labels.last!.count >= 2
+    }
+
+    /// ``looksLikeEmail(_:)`` on bytes for ASCII text (the usual case): in ASCII, white space is
+    /// below 0x21, letters are A–Z and a–z, and a character is a byte (in a label; `\r\n` cannot pass).
+    static func looksLikeASCIIEmail(_ bytes: [UInt8]) -> Bool {
+        let parts = bytes.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let local = parts[0], domain = parts[1]
+        let dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
+        guard !local.isEmpty, local.count <= 64, local.first != dot, local.last != dot,
+              !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else { return false }
+        let refused = Array("()<>[]\\,;:\"".utf8)
+        guard local.allSatisfy({ $0 > 0x20 && !refused.contains($0) }) else { return false }
+        let labels = domain.split(separator: dot, omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        for label in labels {
+            guard !label.isEmpty, label.count <= 63, label.first != hyphen, label.last != hyphen else { return false }
+            guard label.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == hyphen })
+            else { return false }
         }
         return labels.last!.count >= 2
     }
