@@ -4,6 +4,7 @@ import Hummingbird
 
 /// Reads a JSON body the strict way: content type (415), size (413, before reading it whole),
 /// syntax, depth and duplicate keys (400), then types and required fields (422, naming the field).
+/// One pass: ``StrictJSON`` parses and checks, ``StrictJSONDecoder`` hands the value to the type.
 enum RequestDecoding {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: PrivacyRequestContext) async throws -> T {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
@@ -28,8 +29,9 @@ enum RequestDecoding {
             throw tooLarge(limit)
         }
         let bytes = Array(buffer.readableBytesView)
+        let object: [String: StrictJSON.Value]
         do {
-            try StrictJSON.check(bytes)
+            object = try StrictJSON.parse(bytes)
         } catch .notAnObject {
             throw APIError.malformed("The body must be a JSON object.")
         } catch .tooDeep {
@@ -40,7 +42,7 @@ enum RequestDecoding {
             throw APIError.malformed("The body is not valid JSON: \(reason) at byte \(offset).")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
+            return try StrictJSONDecoder.decode(T.self, from: object)
         } catch let error as DecodingError {
             throw map(error)
         }

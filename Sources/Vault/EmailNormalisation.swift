@@ -15,6 +15,22 @@ import Foundation
 public enum EmailNormalisation {
     /// The normal form; text without `@` is normalised as a whole, like a local part.
     public static func normalise(_ email: String) -> String {
+        asciiNormal(email) ?? unicodeNormal(email)
+    }
+
+    /// The same normal form for plain ASCII, the usual case, on bytes: NFC, the IDNA form and the
+    /// full stops leave ASCII unchanged, so only trimming and lower case remain (issue 16: the
+    /// general path cost 4 % of a contact request's CPU).
+    static func asciiNormal(_ email: String) -> String? {
+        let bytes = email.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        // Unicode's White_Space in ASCII: tab, line feed, vertical tab, form feed, return, space.
+        func space(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
+        guard let first = bytes.firstIndex(where: { !space($0) }), let last = bytes.lastIndex(where: { !space($0) }) else { return "" }
+        return String(decoding: bytes[first...last].lazy.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
+
+    static func unicodeNormal(_ email: String) -> String {
         let text = nfcLower(email.trimmingWhitespace())
         guard let at = text.lastIndex(of: "@") else { return text }
         let local = text[..<at]

@@ -66,6 +66,42 @@ struct ContactFormTests {
         (valid.with("consent id with a slash") { $0.consentID = "abcdef01/23456789" }, "consent_id"),
     ]
 
+    @Test("the ASCII path trims, counts and finds control characters as the general path does")
+    func asciiPathEqualsGeneral() throws {
+        var samples = ["  Erika \r\n", "\r\n\r\n", "a\r\nb\n\rc", "\t\u{0B}\u{0C}x\u{1C}\u{7F}", "", "   ", "x\u{0}y"]
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x00, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B, 0x1F, 0x20, 0x41, 0x61, 0x7F]
+        for _ in 0..<3000 {
+            samples.append(String(decoding: (0..<Int.random(in: 0...10, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
+        }
+        for text in samples {
+            for multiline in [false, true] {
+                let fast = try #require(ContactForm.asciiText(text, multiline: multiline))
+                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let forbidden = trimmed.unicodeScalars.contains { s in
+                    (s.value < 0x20 && !(multiline && (s == "\n" || s == "\r" || s == "\t"))) || s.value == 0x7f
+                }
+                #expect(fast.text == trimmed && fast.characters == trimmed.count && fast.forbidden == forbidden, "\(Array(text.utf8))")
+            }
+        }
+        #expect(ContactForm.asciiText("Grüße", multiline: false) == nil)
+    }
+
+    @Test("the ASCII shape check of an e-mail address agrees with the general one")
+    func asciiEmailShape() {
+        var samples = ["erika@example.org", "a.b@c.de", ".a@b.cd", "a.@b.cd", "a..b@c.de", "a@b", "a@-b.cd", "a@b-.cd", "a@b.c",
+                       "a b@c.de", "a\u{7F}b@c.de", "(a)@b.cd", "a@b..cd", "a@@b.cd", String(repeating: "x", count: 65) + "@b.cd",
+                       "a@" + String(repeating: "y", count: 64) + ".de", "a@b.c\r\n", "a@b\r\n.cd", "\"q\"@b.cd", "a@1.23"]
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ab.-@ _(\t\r\nZ9\\\"".utf8) + [0x7F, 0x00]
+        for _ in 0..<5000 {
+            samples.append(String(decoding: (0..<Int.random(in: 0...10, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
+        }
+        for text in samples {
+            #expect(ContactForm.looksLikeASCIIEmail(Array(text.utf8)) == ContactForm.looksLikeUnicodeEmail(text), "\(Array(text.utf8))")
+        }
+    }
+
     @Test("contract v1.1: an e-mail address or a phone number, at least one; neither names email", arguments: [
         (valid.with("phone only") { $0.email = nil; $0.phone = "+49 3605 123456" }, true),
         (valid.with("empty e-mail and a phone") { $0.email = " "; $0.phone = "03605 123456" }, true),

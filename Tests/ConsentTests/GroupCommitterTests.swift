@@ -82,6 +82,73 @@ struct GroupCommitterTests {
         #expect(Set(keys) == Set((0..<40).filter { $0 != 17 && $0 != 23 }.map { "k\($0)" }))
     }
 
+    @Test("appends rolled back in a batch (after they moved the carried tail) leave the chain and the Merkle tree whole")
+    func failingAppendsDoNotCarry() async throws {
+        let box = try Sandbox()
+        let writer = GroupCommitter(pool: box.store.pool)
+        let ledger = box.ledger(at: "2024-03-01T12:00:00+01:00", writer: writer)
+        let version = box.policy.version
+        _ = try await ledger.record(ConsentChoice(policyVersion: version, purposes: [:], method: .rejectAll), provenance: .none)
+        let template = try #require(try await box.store.pool.read { db in try LedgerEntry.fetchOne(db) })
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<90 {
+                group.addTask {
+                    do {
+                        if i % 3 == 1 {
+                            // Appends (moving the carried head and tree) and then fails: must leave no trace.
+                            _ = try await writer.submit { db, carry -> Int64 in
+                                _ = try ConsentLedger.append(template, db, carry: carry)
+                                throw Refused(index: i)
+                            }
+                        } else {
+                            _ = try await ledger.record(ConsentChoice(policyVersion: version, purposes: [:], method: .acceptAll),
+                                                        provenance: .none)
+                        }
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 60)
+        let raw = try box.rawConnection()
+        let (seqs, chain, tree, root, stored) = try await raw.read { db in
+            (try Int64.fetchAll(db, sql: "SELECT seq FROM consent_ledger ORDER BY seq"), try ConsentLedger.verifyChain(db),
+             try TransparencyVerifier.recompute(.consentLedger, db, checkpoints: []), try TreeHashes.root(.consentLedger, size: 61, db),
+             try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM merkle_hashes WHERE tree = 0"))
+        }
+        #expect(seqs == Array(1...61))
+        #expect(chain.ok && chain.entries == 61)
+        #expect(tree.problems.isEmpty, "\(tree.problems)")
+        #expect(root == tree.root)
+        #expect(stored == Merkle.storedHashCount(61))
+        // A later batch still appends where the ledger really ends.
+        let next = try await ledger.record(ConsentChoice(policyVersion: version, purposes: [:], method: .rejectAll), provenance: .none)
+        #expect(next.receipt.sequence == 62)
+        try raw.close()
+    }
+
+    @Test("an append by another connection between batches is seen: the carried tail is not trusted")
+    func otherWriterBetweenBatches() async throws {
+        let box = try Sandbox()
+        let writer = GroupCommitter(pool: box.store.pool)
+        let ledger = box.ledger(at: "2024-03-01T12:00:00+01:00", writer: writer)
+        let cli = box.ledger(at: "2024-03-01T12:00:00+01:00")   // no writer: its own transaction, as privacyctl
+        let version = box.policy.version
+        for i in 0..<6 {
+            let l = i % 2 == 0 ? ledger : cli
+            let state = try await l.record(ConsentChoice(policyVersion: version, purposes: [:], method: .acceptAll), provenance: .none)
+            #expect(state.receipt.sequence == Int64(i + 1))
+        }
+        let (chain, tree) = try await box.store.pool.read { db in
+            (try ConsentLedger.verifyChain(db), try TransparencyVerifier.recompute(.consentLedger, db, checkpoints: []))
+        }
+        #expect(chain.ok && chain.entries == 6)
+        #expect(tree.problems.isEmpty)
+    }
+
     @Test("a result is handed back to its own caller")
     func results() async throws {
         let box = try Sandbox()

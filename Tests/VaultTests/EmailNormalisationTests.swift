@@ -38,6 +38,20 @@ struct EmailNormalisationTests {
         #expect(BlindIndex.normalise(input) == expected)
     }
 
+    @Test("the ASCII path gives the general path's normal form, byte for byte")
+    func asciiPathEqualsGeneral() {
+        var samples = ["Erika.Mustermann+News@Example.ORG", "  \t\n\u{0B}\u{0C}\rA@B.c \r\n", "", " ", "no-at-sign", "a@b@c", "\u{1C}x\u{1F}",
+                       "x.@..", "ZZ@zz", "@", "\u{7F}Q@q", "A b@C d"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            samples.append(String(decoding: (0..<Int.random(in: 0...12, using: &rng)).map { _ in UInt8.random(in: 0...0x7F, using: &rng) }, as: UTF8.self))
+        }
+        for text in samples {
+            #expect(EmailNormalisation.asciiNormal(text) == EmailNormalisation.unicodeNormal(text), "\(Array(text.utf8))")
+        }
+        #expect(EmailNormalisation.asciiNormal("bücherei@example.org") == nil)
+    }
+
     @Test("every spelling of one address has one index value; rows of 1.0 are still looked up")
     func indexValues() throws {
         let index = BlindIndex(key: try IndexKey.generate())

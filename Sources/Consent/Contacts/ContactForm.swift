@@ -27,16 +27,24 @@ public struct ContactForm: Sendable, Codable, Equatable {
                 if required { problems[field] = "is required" }
                 return nil
             }
-            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed: String
+            let characters: Int
+            let forbidden: Bool
+            if let ascii = Self.asciiText(raw, multiline: multiline) {
+                (trimmed, characters, forbidden) = ascii
+            } else {
+                trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                characters = trimmed.count
+                forbidden = trimmed.unicodeScalars.contains { s in
+                    (s.value < 0x20 && !(multiline && (s == "\n" || s == "\r" || s == "\t"))) || s.value == 0x7f
+                        || (0x202a...0x202e).contains(s.value) || (0x2066...0x2069).contains(s.value)
+                }
+            }
             if trimmed.isEmpty {
                 if required { problems[field] = "must not be empty" }
                 return nil
             }
-            if trimmed.count > max { problems[field] = "is longer than \(max) characters"; return nil }
-            let forbidden = trimmed.unicodeScalars.contains { s in
-                (s.value < 0x20 && !(multiline && (s == "\n" || s == "\r" || s == "\t"))) || s.value == 0x7f
-                    || (0x202a...0x202e).contains(s.value) || (0x2066...0x2069).contains(s.value)
-            }
+            if characters > max { problems[field] = "is longer than \(max) characters"; return nil }
             if forbidden { problems[field] = "contains control characters"; return nil }
             return trimmed
         }
@@ -71,9 +79,37 @@ public struct ContactForm: Sendable, Codable, Equatable {
         self.consentID = consentID
     }
 
+    /// The checks of `text` on bytes for plain ASCII, the usual case (the general path walks the
+    /// scalars through Foundation, 6 % of a contact request's CPU): the text trimmed of white
+    /// space and line ends, its length in characters (`\r\n` is one) and whether it holds a
+    /// forbidden control character; `nil` for other text.
+    static func asciiText(_ raw: String, multiline: Bool) -> (text: String, characters: Int, forbidden: Bool)? {
+        let bytes = raw.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        // `.whitespacesAndNewlines` in ASCII: tab, line feed, vertical tab, form feed, return, space.
+        func space(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
+        guard let first = bytes.firstIndex(where: { !space($0) }), let last = bytes.lastIndex(where: { !space($0) }) else {
+            return ("", 0, false)
+        }
+        let kept = bytes[first...last]
+        var characters = 0
+        var forbidden = false
+        var previous: UInt8 = 0
+        for b in kept {
+            if !(previous == 0x0D && b == 0x0A) { characters += 1 }
+            if (b < 0x20 && !(multiline && (b == 0x0A || b == 0x0D || b == 0x09))) || b == 0x7F { forbidden = true }
+            previous = b
+        }
+        return (String(Substring(kept)), characters, forbidden)
+    }
+
     /// A deliberately plain shape check: one `@`, a local part of at most 64 bytes without spaces,
     /// a domain with a dot, labels of letters, digits and hyphens (Unicode letters allowed).
     static func looksLikeEmail(_ text: String) -> Bool {
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? looksLikeASCIIEmail(Array(text.utf8)) : looksLikeUnicodeEmail(text)
+    }
+
+    static func looksLikeUnicodeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
         let local = parts[0], domain = parts[1]
@@ -84,6 +120,27 @@ public struct ContactForm: Sendable, Codable, Equatable {
         for label in labels {
             guard !label.isEmpty, label.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else { return false }
             guard label.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }) else { return false }
+        }
+        return labels.last!.count >= 2
+    }
+
+    /// ``looksLikeEmail(_:)`` on bytes for ASCII text (the usual case): in ASCII, white space is
+    /// below 0x21, letters are A–Z and a–z, and a character is a byte (in a label; `\r\n` cannot pass).
+    static func looksLikeASCIIEmail(_ bytes: [UInt8]) -> Bool {
+        let parts = bytes.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let local = parts[0], domain = parts[1]
+        let dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
+        guard !local.isEmpty, local.count <= 64, local.first != dot, local.last != dot,
+              !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else { return false }
+        let refused = Array("()<>[]\\,;:\"".utf8)
+        guard local.allSatisfy({ $0 > 0x20 && !refused.contains($0) }) else { return false }
+        let labels = domain.split(separator: dot, omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        for label in labels {
+            guard !label.isEmpty, label.count <= 63, label.first != hyphen, label.last != hyphen else { return false }
+            guard label.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == hyphen })
+            else { return false }
         }
         return labels.last!.count >= 2
     }

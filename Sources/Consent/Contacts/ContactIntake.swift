@@ -39,7 +39,7 @@ public struct ContactIntake: Sendable {
         let (sealer, index) = try keys.current()
         let reference = Reference.random(using: random)
         let payload = ContactPayload(form: form, privacyNoticeAcceptedAt: Timestamp.format(now))
-        var plaintext = try [UInt8](JSONEncoder.sorted.encode(payload))
+        var plaintext = payload.encoded()
         defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         let box = try sealer.seal(plaintext, context: ContactRequestRow.context(reference: reference.rawValue))
         let row = ContactRequestRow(

@@ -57,7 +57,15 @@ public struct ContactRequestView: Sendable, Codable, Equatable {
 
 extension ContactRequestRow {
     /// Stores a new request (the intake), inside the caller's transaction.
-    func append(_ db: Database) throws { try insert(db) }
+    /// Inserts through a cached statement with positional arguments: GRDB's Codable encoding of the
+    /// record cost 2.6 % of a contact request's CPU (issue 16).
+    func append(_ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO contact_requests (reference, received_at, policy_version, key_id, sealed, email_index, consent_index)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [reference, receivedAt, policyVersion, keyID, sealed, emailIndex, consentIndex])
+    }
 
     /// Deletes one request (Art. 17 erasure, Art. 21 objection, their replay after a restore);
     /// `secure_delete` zeroes the freed bytes. Returns 1, or 0 when it was gone already.

@@ -45,9 +45,9 @@ public struct ConsentLedger: Sendable {
                           provenance: provenance, source: source, reason: reason,
                           pageURL: choice.pageURL, language: choice.language)
         let texts = snapshot(language: choice.language)
-        let stored = try await commit { db in
+        let stored = try await commit { db, carry in
             try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)
-            return try Self.append(entry, db)
+            return try Self.append(entry, db, carry: carry)
         }
         return state(of: stored, purposes: completed.purposes, services: completed.services)
     }
@@ -66,10 +66,10 @@ public struct ConsentLedger: Sendable {
         let entry = draft(id: id, method: .withdraw, purposes: purposes, services: services,
                           provenance: provenance, source: source, reason: reason, pageURL: nil, language: language)
         let texts = snapshot(language: language)
-        let stored = try await commit { db -> LedgerEntry in
+        let stored = try await commit { db, carry -> LedgerEntry in
             guard try Self.latest(id, db) != nil else { throw ConsentError.notFound(what: "consent \(id)") }
             try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)
-            let stored = try Self.append(entry, db)
+            let stored = try Self.append(entry, db, carry: carry)
             if let audit {
                 try AuditLog.append(action: audit.action, actor: audit.actor, subject: audit.subject,
                                     details: audit.details.merging(["sequence": String(stored.seq)]) { a, _ in a },
@@ -116,23 +116,28 @@ public struct ConsentLedger: Sendable {
 
     /// Appends `entry` after the current head, inside the caller's transaction. Reading the head in the
     /// same transaction keeps the chain whole even when `serve` and `privacyctl` write at once.
-    static func append(_ entry: LedgerEntry, _ db: Database) throws -> LedgerEntry {
+    /// `carry`, in the group committer, hands the tail (head and Merkle right edge) from one append
+    /// to the next; it is checked against the head read here, so a stale one is never used.
+    static func append(_ entry: LedgerEntry, _ db: Database, carry: GroupCommitter.Carry? = nil) throws -> LedgerEntry {
         var entry = entry
-        let head = try Row.fetchOne(db, sql: "SELECT seq, entry_hash FROM consent_ledger ORDER BY seq DESC LIMIT 1")
-        entry.seq = (head?["seq"] as Int64? ?? 0) + 1
-        entry.prevHash = head?["entry_hash"] as Data? ?? HashChain.genesis
+        var tail = try LedgerTail.current(carried: carry?.ledgerTail, db)
+        entry.seq = tail.seq + 1
+        entry.prevHash = tail.entryHash
         entry.hashContent()
         entry.entryHash = HashChain.entryHash(prev: entry.prevHash, seq: entry.seq, content: entry.contentHash)
         // The Merkle leaf, in the same transaction: the salt was drawn when the entry was drafted.
         entry.makeLeaf(salt: [UInt8](entry.leafSalt ?? Data()))
         try entry.insertFast(db)
-        try TreeHashes.append(.consentLedger, index: entry.seq - 1, leafHash: Merkle.leafHash([UInt8](entry.leaf!)), db)
+        try TreeHashes.append(.consentLedger, leafHash: Merkle.leafHash([UInt8](entry.leaf!)), to: &tail.tree, db)
+        tail.seq = entry.seq
+        tail.entryHash = entry.entryHash
+        carry?.ledgerTail = tail
         return entry
     }
 
-    private func commit<T: Sendable>(_ write: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        if let writer { return try await writer.submit(write) }
-        return try await store.pool.write(write)
+    private func commit<T: Sendable>(_ write: @escaping @Sendable (Database, GroupCommitter.Carry?) throws -> T) async throws -> T {
+        if let writer { return try await writer.submit { db, carry in try write(db, carry) } }
+        return try await store.pool.write { db in try write(db, nil) }
     }
 
     // MARK: Reading

@@ -21,13 +21,13 @@ enum ConsentRules {
         if choice.policyVersion != policy.version {
             problems["policy_version"] = "'\(choice.policyVersion)' is not the current policy version '\(policy.version)'; fetch /v1/config and ask again"
         }
-        let known = Set(policy.consent.purposes.map(\.id))
-        for id in choice.purposes.keys where !known.contains(id) {
-            problems["purposes.\(id)"] = "unknown purpose; known: \(known.sorted().joined(separator: ", "))"
+        // A policy has a handful of purposes and services: a linear look-up, no sets built per request.
+        let consent = policy.consent
+        for id in choice.purposes.keys where !consent.purposes.contains(where: { $0.id == id }) {
+            problems["purposes.\(id)"] = "unknown purpose; known: \(Set(consent.purposes.map(\.id)).sorted().joined(separator: ", "))"
         }
-        let knownServices = Set(policy.consent.allServices.map(\.service.id))
-        for id in choice.services.keys where !knownServices.contains(id) {
-            problems["services.\(id)"] = "unknown service; known: \(knownServices.sorted().joined(separator: ", "))"
+        for id in choice.services.keys where !consent.purposes.contains(where: { $0.services.contains { $0.id == id } }) {
+            problems["services.\(id)"] = "unknown service; known: \(Set(consent.allServices.map(\.service.id)).sorted().joined(separator: ", "))"
         }
         var purposes: [String: Bool] = [:]
         for purpose in policy.consent.purposes {
@@ -49,21 +49,26 @@ enum ConsentRules {
             }
         }
         var services: [String: Bool] = [:]
-        for (purpose, service) in policy.consent.allServices {
-            let sent = choice.services[service.id]
-            let granted = sent ?? purposes[purpose.id] ?? false
-            if choice.method == .acceptAll, sent == false {
-                problems["services.\(service.id)"] = "cannot be false with method accept_all"
+        for purpose in consent.purposes {
+            for service in purpose.services {
+                let sent = choice.services[service.id]
+                let granted = sent ?? purposes[purpose.id] ?? false
+                if choice.method == .acceptAll, sent == false {
+                    problems["services.\(service.id)"] = "cannot be false with method accept_all"
+                }
+                if choice.method == .rejectAll || choice.method == .withdraw, sent == true {
+                    problems["services.\(service.id)"] = "cannot be true with method \(choice.method.rawValue)"
+                }
+                services[service.id] = granted
             }
-            if choice.method == .rejectAll || choice.method == .withdraw, sent == true {
-                problems["services.\(service.id)"] = "cannot be true with method \(choice.method.rawValue)"
-            }
-            services[service.id] = granted
         }
         if let url = choice.pageURL {
             // Counted in Unicode code points, as JSON Schema's maxLength in openapi.yaml counts.
-            if url.unicodeScalars.count > maxURLLength { problems["page_url"] = "longer than \(maxURLLength) characters" }
-            else if url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            // On bytes where they decide: no more bytes than the limit means no more code points, and a
+            // control character is one byte that no multi-byte sequence contains.
+            if url.utf8.count > maxURLLength && url.unicodeScalars.count > maxURLLength {
+                problems["page_url"] = "longer than \(maxURLLength) characters"
+            } else if url.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) {
                 problems["page_url"] = "contains control characters"
             }
         }

@@ -45,6 +45,10 @@ public enum Merkle {
         return indexes
     }
 
+    /// The stored hashes of the complete subtrees that make up a tree of `size` leaves, largest
+    /// first: what a ``CompactRange`` of it holds.
+    static func rightEdgeIndexes(size: Int64) -> [Int64] { subtreeIndexes(Range(lo: 0, hi: size)) }
+
     /// The hashes to store for leaf `n`, at consecutive indexes from `storedHashIndex(0, n)`;
     /// `siblings` are the stored hashes at ``indexesForAppend(_:)``.
     public static func hashesForAppend(_ n: Int64, leafHash: Hash, siblings: [Hash]) -> [Hash] {
@@ -206,6 +210,16 @@ public struct CompactRange: Sendable {
     public private(set) var size: Int64 = 0
 
     public init() {}
+
+    /// The compact range of a tree of `size` leaves from its right edge: the hashes of the complete
+    /// subtrees at ``Merkle/rightEdgeIndexes(size:)``, largest first.
+    init(size: Int64, rightEdge: [Merkle.Hash]) {
+        var levels: [Int] = []
+        for level in stride(from: 63, through: 0, by: -1) where size & (Int64(1) << level) != 0 { levels.append(level) }
+        precondition(levels.count == rightEdge.count)
+        stack = Array(zip(levels, rightEdge))
+        self.size = size
+    }
 
     /// Appends a leaf hash and returns the hashes a tlog stores for it (leaf hash first).
     @discardableResult

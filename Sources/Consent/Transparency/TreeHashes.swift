@@ -27,6 +27,22 @@ public enum TreeHashes {
         }
     }
 
+    /// Appends the next leaf to `range` (the tree as it is stored) and writes the hashes it adds,
+    /// inside the caller's transaction: O(log n) hashing in memory, no reads.
+    static func append(_ tree: LogTree, leafHash: Merkle.Hash, to range: inout CompactRange, _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
+        var at = Merkle.storedHashIndex(level: 0, n: range.size)
+        for h in range.append(leafHash) {
+            try insert.execute(arguments: [tree.rawValue, at, Data(h)])
+            at += 1
+        }
+    }
+
+    /// The compact range of `tree` at `size` leaves, from its stored right edge (popcount(size) reads).
+    static func compactRange(_ tree: LogTree, size: Int64, _ db: Database) throws -> CompactRange {
+        CompactRange(size: size, rightEdge: try read(tree, Merkle.rightEdgeIndexes(size: size), db))
+    }
+
     /// Writes every stored hash of a tree built in memory (the migration of an existing database).
     static func storeAll(_ tree: LogTree, _ hashes: [Merkle.Hash], _ db: Database) throws {
         let insert = try db.makeStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
