@@ -5,6 +5,8 @@ import CSodium
 public struct Sealer: Sendable {
     public let publicKey: VaultPublicKey
     let random: any RandomSource
+    /// Guarded memory for the per-box data keys, reused instead of allocated per box.
+    private let dataKeys = SecureScratch(count: SealedBox.dataKeyBytes)
 
     public init(publicKey: VaultPublicKey, random: any RandomSource = SystemRandom()) {
         self.publicKey = publicKey
@@ -14,7 +16,12 @@ public struct Sealer: Sendable {
     /// Seals `plaintext` for the cell named by `context` (for example `contact_requests/<ref>/payload`).
     public func seal(_ plaintext: [UInt8], context: String) throws -> SealedBox {
         try Sodium.ensureReady()
-        let dataKey = try SecureBytes(count: SealedBox.dataKeyBytes) { random.fill($0) }
+        return try dataKeys.withBlock(fill: { random.fill($0) }) { dataKey in
+            try seal(plaintext, context: context, dataKey: dataKey)
+        }
+    }
+
+    private func seal(_ plaintext: [UInt8], context: String, dataKey: SecureBytes) throws -> SealedBox {
         var out = [UInt8]()
         out.reserveCapacity(SealedBox.headerBytes + plaintext.count + SealedBox.tagBytes)
         out.append(SealedBox.version)

@@ -5,7 +5,8 @@ import CSodium
 ///
 /// Not `Codable`, not `CustomStringConvertible`: a secret never reaches a log or a file by accident.
 public final class SecureBytes: @unchecked Sendable {
-    // Immutable after init; readers only ever see the finished bytes, so sharing is safe.
+    // Immutable after init, except a ``SecureScratch`` block while exactly one caller holds it;
+    // readers only ever see the finished bytes, so sharing is safe.
     private let pointer: UnsafeMutableRawPointer
     public let count: Int
 
@@ -42,6 +43,17 @@ public final class SecureBytes: @unchecked Sendable {
     /// Constant-time comparison.
     public func isEqual(to other: SecureBytes) -> Bool {
         count == other.count && sodium_memcmp(pointer, other.pointer, count) == 0
+    }
+
+    /// Writes new bytes into a block that exactly one owner holds (``SecureScratch`` lends its
+    /// blocks one caller at a time); never used on a shared key.
+    func overwrite(_ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        fill(UnsafeMutableRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// Zeroes the bytes (``SecureScratch`` wipes a block before it keeps it again).
+    func wipe() {
+        sodium_memzero(pointer, max(count, 1))
     }
 
     deinit {
