@@ -89,10 +89,7 @@ struct BackupCommandTests: ServeSupport {
         let consent = try await cli.recordConsent()
         let reference = try await cli.submitContact(name: "Erika Mustermann", email: "erika@example.org", consentID: consent.consentID)
         let other = try await cli.submitContact(name: "Max Nachbar", email: "max@example.org")
-        let (sealed, index) = try await cli.store().pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT sealed, email_index FROM contact_requests WHERE reference = ?", arguments: [reference.rawValue])!
-            return (row["sealed"] as Data, row["email_index"] as Data)
-        }
+        let (sealed, index) = try await cli.storedBytes(of: reference)
         let out = backupPath(cli)
         #expect(cli.run(["backup", "--out", out]).status == 0)
         #expect(cli.run(["erase", "--email", "erika@example.org"]).status == 0)

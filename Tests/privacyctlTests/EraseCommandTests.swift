@@ -1,6 +1,5 @@
 @testable import Consent
 import Foundation
-import GRDB
 import Testing
 
 @Suite("privacyctl erase: Art. 17, for real")
@@ -11,10 +10,7 @@ struct EraseCommandTests {
         let consent = try await cli.recordConsent()
         let reference = try await cli.submitContact(name: "Erika Mustermann", email: "erika@example.org", consentID: consent.consentID)
         let other = try await cli.submitContact(name: "Max Nachbar", email: "max@example.org")
-        let (sealed, index) = try await cli.store().pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT sealed, email_index FROM contact_requests WHERE reference = ?", arguments: [reference.rawValue])!
-            return (row["sealed"] as Data, row["email_index"] as Data)
-        }
+        let (sealed, index) = try await cli.storedBytes(of: reference)
         #expect(try cli.bytesOnDisk().contains(sealed.prefix(200)))
 
         let result = cli.run(["erase", "--email", "ERIKA@example.org ", "--json"])

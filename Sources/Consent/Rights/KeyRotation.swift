@@ -25,7 +25,6 @@ public struct KeyRotation: Sendable {
     let clock: any WallClock
     let random: any RandomSource
     let batchSize: Int
-    static let nextSuffix = ".next"
 
     public init(store: PrivacyDatabase, keys: KeyDirectory, clock: any WallClock, random: any RandomSource = SystemRandom(), batchSize: Int = 500) {
         self.store = store
@@ -44,15 +43,15 @@ public struct KeyRotation: Sendable {
         let (_, indexKey) = try keys.loadPublic()
         // Resuming: the new secret waits in vault.key.next. Its public file is derived from it again,
         // in case the run died before writing it or after moving it.
-        let resumed = FileManager.default.fileExists(atPath: keys.secretKeyPath(suffix: Self.nextSuffix))
+        let resumed = FileManager.default.fileExists(atPath: keys.secretKeyPath(suffix: KeyDirectory.nextGeneration))
         let new: VaultKeyPair
         if resumed {
-            new = try keys.loadKeyPair(passphrase: passphrase, suffix: Self.nextSuffix)
-            try keys.writePublic(publicKey: new.publicKey, indexKey: indexKey, suffix: Self.nextSuffix)
+            new = try keys.loadKeyPair(passphrase: passphrase, suffix: KeyDirectory.nextGeneration)
+            try keys.writePublic(publicKey: new.publicKey, indexKey: indexKey, suffix: KeyDirectory.nextGeneration)
         } else {
             new = try VaultKeyPair.generate(random: random)
             try keys.write(keyPair: new, indexKey: indexKey, passphrase: passphrase, limits: limits,
-                           suffix: Self.nextSuffix, random: random)
+                           suffix: KeyDirectory.nextGeneration, random: random)
         }
         let opener = Opener(keyPair: old)
         let sealer = Sealer(publicKey: new.publicKey, random: random)
@@ -61,7 +60,7 @@ public struct KeyRotation: Sendable {
         }
         var resealed = try await rewrapAll(opener: opener, sealer: sealer, total: total, progress: progress)
         try await pin?(new.publicKey)
-        try keys.promote(suffix: Self.nextSuffix)
+        try keys.promote(suffix: KeyDirectory.nextGeneration)
         // A server that sealed with the old public key just before the swap is caught here; it
         // re-reads vault.pub before every seal, so a second pass a moment later finds nothing new.
         resealed += try await rewrapAll(opener: opener, sealer: sealer, total: total, progress: nil)
