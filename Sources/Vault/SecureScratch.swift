@@ -24,12 +24,8 @@ final class SecureScratch: Sendable {
         let block = try kept.withLock { $0.popLast() } ?? SecureBytes(count: count)
         defer {
             block.wipe()
-            let extra: SecureBytes? = kept.withLock { blocks in
-                guard blocks.count < limit else { return block }
-                blocks.append(block)
-                return nil
-            }
-            _ = extra  // freed (and wiped again by sodium_free) here when the pool is full
+            // Not kept when the pool is full: then freed (sodium_free wipes again) as `block` goes.
+            kept.withLock { blocks in if blocks.count < limit { blocks.append(block) } }
         }
         block.overwrite(fill)
         return try body(block)
