@@ -4,17 +4,14 @@ import Foundation
 /// with its one basis, recipients, transfers, storage periods with reasons, whether giving the
 /// data is required, the rights that follow from each basis, the Art. 21(4) notice set apart,
 /// the right to complain and the absence of automated decisions.
-struct PrivacyNotice {
+struct PrivacyNotice: BilingualDocument {
     let policy: Policy
     let language: String
-    var de: Bool { language == "de" }
 
     init(policy: Policy, language: String) {
         self.policy = policy
-        self.language = language == "de" ? "de" : "en"
+        self.language = Self.writtenLanguage(language)
     }
-
-    func t(_ german: String, _ english: String) -> String { de ? german : english }
 
     func document() -> Document {
         var sections: [Document.Section] = [controllerSection()]

@@ -4,17 +4,14 @@ import Foundation
 /// joint controllers and DPO (a), and per processing its purposes and basis (b), the categories of
 /// people and data (c), recipients (d), third-country transfers (e), time limits for erasure (f),
 /// and the technical and organisational measures of Art. 32 (g) that this engine really takes.
-struct ProcessingRecord {
+struct ProcessingRecord: BilingualDocument {
     let policy: Policy
     let language: String
-    var de: Bool { language == "de" }
 
     init(policy: Policy, language: String) {
         self.policy = policy
-        self.language = language == "de" ? "de" : "en"
+        self.language = Self.writtenLanguage(language)
     }
-
-    func t(_ german: String, _ english: String) -> String { de ? german : english }
 
     func document() -> Document {
         let notice = PrivacyNotice(policy: policy, language: language)
