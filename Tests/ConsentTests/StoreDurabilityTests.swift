@@ -17,6 +17,13 @@ struct StoreDurabilityTests {
         #expect(try box.store.writerSynchronous() == 2)
     }
 
+    @Test("statement journals and sorts stay in memory on every connection (no page copies under /var/tmp)")
+    func temporaryStorageInMemory() async throws {
+        let write = try await box.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        let read = try await box.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        #expect(write == 2 && read == 2)   // 2 is MEMORY
+    }
+
     @Test("a new database, its -wal and its -shm are 0600 from the start")
     func privateFiles() throws {
         let folder = box.folder + "/fresh"

@@ -7,10 +7,11 @@ import GRDB
 /// caller resumes only after *its* transaction is durable, so a 2xx still means "on disk", and
 /// throughput grows with load instead of being capped at one fsync per request.
 ///
-/// A write that fails fails alone: a batch first runs inside one savepoint; when a write in it
-/// throws, that savepoint is rolled back and the batch runs again with each write in its own
-/// savepoint, so that only the failing one is rolled back (the fast path saves a savepoint per write).
-/// A write may so run twice: it must act on the database only.
+/// A write that fails fails alone: a batch first runs as one plain transaction; when a write in it
+/// throws, that transaction is rolled back and the batch runs again in a new one with each write in
+/// its own savepoint, so that only the failing one is rolled back. The fast path opens no savepoint
+/// at all: SQLite keeps a statement journal (a temporary file, a copy of every page touched) only
+/// while a savepoint is open. A write may so run twice: it must act on the database only.
 public actor GroupCommitter {
     /// What the writes of a batch carry from one to the next: the ledger's tail (its head and the
     /// right edge of its Merkle tree), so that an append does not read them again. Touched only
@@ -64,7 +65,12 @@ public actor GroupCommitter {
             let results: [Result<any Sendable, any Error>]
             let carry = self.carry
             do {
-                results = try await pool.write { db in try Self.run(batch, carry, db) }
+                do {
+                    results = try await pool.write { db in try Self.runTogether(batch, carry, db) }
+                } catch is OneWriteFailed {
+                    // Nothing of the batch was committed; again, each write on its own.
+                    results = try await pool.write { db in Self.runEach(batch, carry, db) }
+                }
                 let storageFailure = results.lazy.compactMap { result -> (any Error)? in
                     if case .failure(let error) = result, StorageCondition(error) != nil { return error }
                     return nil
@@ -83,21 +89,25 @@ public actor GroupCommitter {
         draining = false
     }
 
-    /// Runs a batch inside the caller's transaction: all in one savepoint, or, when a write fails,
-    /// again with one savepoint per write.
-    private static func run(_ batch: [Pending], _ carry: Carry, _ db: Database) throws -> [Result<any Sendable, any Error>] {
-        var values: [any Sendable] = []
-        values.reserveCapacity(batch.count)
+    /// Thrown out of the fast path's transaction so that GRDB rolls it back.
+    private struct OneWriteFailed: Error {}
+
+    /// The fast path: every write of the batch in the caller's transaction, without a savepoint.
+    private static func runTogether(_ batch: [Pending], _ carry: Carry, _ db: Database) throws -> [Result<any Sendable, any Error>] {
+        var results: [Result<any Sendable, any Error>] = []
+        results.reserveCapacity(batch.count)
         do {
-            try db.inSavepoint {
-                for item in batch { values.append(try item.apply(db, carry)) }
-                return .commit
-            }
-            return values.map { .success($0) }
+            for item in batch { results.append(.success(try item.apply(db, carry))) }
         } catch {
             carry.ledgerTail = nil
+            throw OneWriteFailed()
         }
-        return batch.map { item in
+        return results
+    }
+
+    /// After a failure: each write in its own savepoint, so that only a failing one is rolled back.
+    private static func runEach(_ batch: [Pending], _ carry: Carry, _ db: Database) -> [Result<any Sendable, any Error>] {
+        batch.map { item in
             do {
                 var value: (any Sendable)?
                 try db.inSavepoint {

@@ -40,6 +40,10 @@ public final class PrivacyDatabase: Sendable {
         config.busyMode = .timeout(busyTimeout)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // Statement journals, sorts and temporary tables in memory, never in a file under
+            // /var/tmp: a statement journal holds copies of the pages a write touches (personal
+            // data among them), and a file per transaction costs an open, writes and an unlink.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
