@@ -259,3 +259,52 @@ private struct Single: SingleValueDecodingContainer {
     func decode(_ type: UInt32.Type) throws -> UInt32 { try scalar(type, value, codingPath) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(type, value, codingPath) }
 }
+
+/// A body that reads its members straight from the parsed object, without the `Decoder` protocol's
+/// generic machinery (the consent and contact routes, issue 16). It must answer exactly as its
+/// `Decodable` conformance does through ``StrictJSONDecoder`` — the same value, or the same
+/// `DecodingError` for the first member that is wrong, in the order of its `CodingKeys` —, which
+/// `StrictJSONDecoderTests` holds it to over fixed and random bodies.
+protocol StrictJSONBody: Decodable {
+    init(strict object: [String: StrictJSON.Value]) throws
+}
+
+/// The readers a ``StrictJSONBody`` uses: absent and `null` are `nil`, as `decodeIfPresent` has it.
+enum StrictMember {
+    static func string(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> String? {
+        switch object[key.stringValue] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        case let other?: throw mismatch(String.self, other, [key])
+        }
+    }
+
+    static func bool(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> Bool? {
+        switch object[key.stringValue] {
+        case nil, .null?: return nil
+        case .bool(let flag)?: return flag
+        case let other?: throw mismatch(Bool.self, other, [key])
+        }
+    }
+
+    /// `[String: Bool]`: a `null` element is a type mismatch, as for `JSONDecoder`.
+    static func flags(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> [String: Bool]? {
+        switch object[key.stringValue] {
+        case nil, .null?: return nil
+        case .object(let members)?:
+            var out: [String: Bool] = [:]
+            out.reserveCapacity(members.count)
+            for (name, element) in members {
+                guard case .bool(let flag) = element else {
+                    if case .null = element {
+                        throw DecodingError.typeMismatch(Bool.self, .init(codingPath: [key, Name(name)], debugDescription: "Expected Bool but found null."))
+                    }
+                    throw mismatch(Bool.self, element, [key, Name(name)])
+                }
+                out[name] = flag
+            }
+            return out
+        case let other?: throw mismatch([String: Any].self, other, [key])
+        }
+    }
+}

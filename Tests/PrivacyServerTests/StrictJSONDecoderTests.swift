@@ -26,10 +26,19 @@ struct StrictJSONDecoderTests {
         #"{"callback_time":false,"phone":12345,"consent_id":"x"}"#, #"{"message":"\u2028\u2029 😀"}"#,
     ]
 
+    /// A decoded body's members, with the elements of an object in key order (a dictionary's own
+    /// description has no fixed order).
+    static func canonical(_ value: Any) -> String {
+        Mirror(reflecting: value).children.map { child in
+            let shown = (child.value as? [String: Bool]).map { flags in "\(flags.sorted { $0.key < $1.key })" } ?? "\(child.value)"
+            return "\(child.label ?? "?"): \(shown)"
+        }.joined(separator: ", ")
+    }
+
     /// The outcome as the API would answer it.
     static func outcome<T: Decodable>(_ type: T.Type, _ decode: () throws -> T) -> String {
         do {
-            return "ok: \(try decode())"
+            return "ok: \(canonical(try decode()))"
         } catch let error as DecodingError {
             let api = RequestDecoding.map(error)
             return "\(api.status.code) \(api.code) \(api.message) \(api.fields?.sorted { $0.key < $1.key } ?? [])"
@@ -38,12 +47,55 @@ struct StrictJSONDecoderTests {
         }
     }
 
-    static func compare<T: Decodable>(_ type: T.Type, _ body: String) throws {
+    /// The three readings agree: `JSONDecoder`, ``StrictJSONDecoder`` and the body's own
+    /// ``StrictJSONBody/init(strict:)`` (what the route uses).
+    static func compare<T: StrictJSONBody>(_ type: T.Type, _ body: String) throws {
         let bytes = Array(body.utf8)
         let object = try StrictJSON.parse(bytes)
         let strict = outcome(type) { try StrictJSONDecoder.decode(type, from: object) }
+        let direct = outcome(type) { try T(strict: object) }
         let foundation = outcome(type) { try JSONDecoder().decode(type, from: Data(bytes)) }
         #expect(strict == foundation, "\(body)")
+        #expect(direct == foundation, "\(body)")
+    }
+
+    /// A random body over the members both bodies read (and one they do not), each member of a
+    /// random JSON type; sometimes an object of flags with one wrong element.
+    static func randomBody(_ keys: [String], _ generator: inout some RandomNumberGenerator) -> String {
+        let scalars = [#""text""#, #""Gr\u00fc\u00dfe""#, "true", "false", "null", "0", "-1.5e3", #"["a",1]"#, #"{}"#, #"{"a":true}"#,
+                       #"{"a":true,"b":false}"#, #"{"a":null}"#, #"{"a":"yes"}"#, #"{"a":true,"b":1}"#, #"{"x":{"y":true}}"#]
+        var members: [String] = []
+        for key in (keys + ["unknown"]).shuffled(using: &generator) where Bool.random(using: &generator) {
+            members.append("\"\(key)\":\(scalars.randomElement(using: &generator)!)")
+        }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    @Test("random consent and contact bodies: the direct reading answers as JSONDecoder", arguments: [1, 2, 3])
+    func randomBodies(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<700 {
+            try Self.compare(ConsentRoutes.RecordBody.self, Self.randomBody(
+                ["consent_id", "policy_version", "purposes", "services", "method", "page_url", "language"], &generator))
+            try Self.compare(ContactRoutes.FormBody.self, Self.randomBody(
+                ["name", "email", "phone", "message", "callback_time", "privacy_notice_accepted", "consent_id"], &generator))
+        }
+    }
+
+    @Test("Content-Type: the byte-wise match of the usual spellings answers as the general reading", arguments: [
+        "application/json", "application/json; charset=utf-8", "Application/JSON; Charset=UTF-8", "APPLICATION/JSON",
+        "application/json;charset=utf-8", "application/json; charset=utf8", "application/json; charset=latin-1",
+        "application/jsonx", "application/json; charset=utf-9", "text/plain", "", " application/json ",
+        "application\u{0F}json", "application/json; charset=utf\u{0D}8", "application/json; charset=utf-8 ",
+    ])
+    func contentType(header: String) {
+        func answer(_ check: () throws -> Void) -> String {
+            do { try check(); return "ok" } catch let error as APIError { return "\(error.status.code) \(error.message)" } catch { return "\(error)" }
+        }
+        let general = answer { try RequestDecoding.checkContentTypeInGeneral(header) }
+        let checked = answer { try RequestDecoding.checkContentType(header) }
+        #expect(general == checked, "\(header)")
+        if RequestDecoding.isPlainJSON(header) { #expect(general == "ok", "\(header)") }
     }
 
     @Test("consent bodies", arguments: consentBodies)
@@ -72,5 +124,18 @@ struct StrictJSONDecoderTests {
         #expect(try StrictJSONDecoder.decode(Box.self, from: object).n == value)
         let tooBig = try StrictJSON.parse(Array(#"{"n":1e400}"#.utf8))
         #expect(throws: DecodingError.self) { try StrictJSONDecoder.decode(Box.self, from: tooBig) }
+    }
+}
+
+/// SplitMix64: a reproducible sequence for the random bodies (a failure names its seed).
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

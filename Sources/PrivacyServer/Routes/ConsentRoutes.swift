@@ -9,7 +9,7 @@ struct ConsentRoutes {
     let clientAddress: ClientAddress
 
     /// The body of `POST /v1/consents`, as sent; checked against the policy by the ledger.
-    struct RecordBody: Decodable {
+    struct RecordBody: StrictJSONBody {
         var consentID: String?
         var policyVersion: String?
         var purposes: [String: Bool]?
@@ -21,6 +21,17 @@ struct ConsentRoutes {
         enum CodingKeys: String, CodingKey {
             case purposes, services, method, language
             case consentID = "consent_id", policyVersion = "policy_version", pageURL = "page_url"
+        }
+
+        /// As the synthesised `init(from:)`: member by member in the order of `CodingKeys`.
+        init(strict o: [String: StrictJSON.Value]) throws {
+            purposes = try StrictMember.flags(o, CodingKeys.purposes)
+            services = try StrictMember.flags(o, CodingKeys.services)
+            method = try StrictMember.string(o, CodingKeys.method)
+            language = try StrictMember.string(o, CodingKeys.language)
+            consentID = try StrictMember.string(o, CodingKeys.consentID)
+            policyVersion = try StrictMember.string(o, CodingKeys.policyVersion)
+            pageURL = try StrictMember.string(o, CodingKeys.pageURL)
         }
     }
 

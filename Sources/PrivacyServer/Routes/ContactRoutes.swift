@@ -7,7 +7,7 @@ struct ContactRoutes {
     /// Told what each submission found about `vault.pub`, for `/healthz`.
     let sealing: SealingHealth
 
-    struct FormBody: Decodable {
+    struct FormBody: StrictJSONBody {
         var name: String?
         var email: String?
         var phone: String?
@@ -19,6 +19,17 @@ struct ContactRoutes {
         enum CodingKeys: String, CodingKey {
             case name, email, phone, message
             case callbackTime = "callback_time", privacyNoticeAccepted = "privacy_notice_accepted", consentID = "consent_id"
+        }
+
+        /// As the synthesised `init(from:)`: member by member in the order of `CodingKeys`.
+        init(strict o: [String: StrictJSON.Value]) throws {
+            name = try StrictMember.string(o, CodingKeys.name)
+            email = try StrictMember.string(o, CodingKeys.email)
+            phone = try StrictMember.string(o, CodingKeys.phone)
+            message = try StrictMember.string(o, CodingKeys.message)
+            callbackTime = try StrictMember.string(o, CodingKeys.callbackTime)
+            privacyNoticeAccepted = try StrictMember.bool(o, CodingKeys.privacyNoticeAccepted)
+            consentID = try StrictMember.string(o, CodingKeys.consentID)
         }
     }
 
