@@ -238,3 +238,30 @@ struct TransparencyTests {
         #expect(edited.checkpointMaxAge?.days == 2)
     }
 }
+
+@Suite("Entries prepared before the writer's turn")
+struct PreparedEntryTests {
+    @Test("hashes and leaf of a prepared entry equal those of the entry hashed and leafed in place", arguments: [
+        (nil as String?, nil as String?), ("https://example.org/a", "de"), ("https://example.org/ü?x=1", "en"),
+    ])
+    func sameAsInPlace(pageURL: String?, language: String?) throws {
+        var entry = LedgerEntry(
+            seq: 0, consentID: "0123456789abcdef0123456789abcdef", recordedAt: 1_717_236_000_000, expiresAt: 1_748_772_000_000,
+            policyVersion: "2024-03-01", method: "accept_selection", source: "web",
+            purposes: #"{"external_media":true,"necessary":true}"#, services: #"{"youtube":true}"#,
+            pageURL: pageURL, language: language, ipPrefix: "192.0.2.0/24", userAgent: "Mozilla/5.0", gpc: false,
+            gpcConflict: false, reason: nil, textsHash: Data(repeating: 7, count: 32), contentHash: Data(), prevHash: Data(),
+            entryHash: Data(), redaction: nil, redactedAt: nil, personalHash: nil, leaf: nil,
+            leafSalt: Data((0..<32).map { UInt8($0) }))
+        let prepared = PreparedEntry(entry)
+        entry.hashContent()
+        entry.seq = 42
+        entry.makeLeaf(salt: [UInt8](entry.leafSalt!))
+        #expect(prepared.entry.contentHash == entry.contentHash)
+        #expect(prepared.entry.personalHash == entry.personalHash)
+        #expect(Data(LedgerEntry.leafText(seq: 42, recordedAt: entry.recordedAt, choice: prepared.choiceDigest,
+                                          personal: prepared.personalDigest)) == entry.leaf)
+        #expect(prepared.choiceDigest == entry.choiceDigest)
+        #expect(prepared.personalDigest == entry.personalDigest(salt: [UInt8](entry.leafSalt!)))
+    }
+}

@@ -45,9 +45,10 @@ public struct ConsentLedger: Sendable {
                           provenance: provenance, source: source, reason: reason,
                           pageURL: choice.pageURL, language: choice.language)
         let texts = snapshot(language: choice.language)
+        let prepared = PreparedEntry(entry)
         let stored = try await commit { db, carry in
             try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)
-            return try Self.append(entry, db, carry: carry)
+            return try Self.append(prepared, db, carry: carry)
         }
         return state(of: stored, purposes: completed.purposes, services: completed.services)
     }
@@ -66,10 +67,11 @@ public struct ConsentLedger: Sendable {
         let entry = draft(id: id, method: .withdraw, purposes: purposes, services: services,
                           provenance: provenance, source: source, reason: reason, pageURL: nil, language: language)
         let texts = snapshot(language: language)
+        let prepared = PreparedEntry(entry)
         let stored = try await commit { db, carry -> LedgerEntry in
             guard try Self.latest(id, db) != nil else { throw ConsentError.notFound(what: "consent \(id)") }
             try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)
-            let stored = try Self.append(entry, db, carry: carry)
+            let stored = try Self.append(prepared, db, carry: carry)
             if let audit {
                 try AuditLog.append(action: audit.action, actor: audit.actor, subject: audit.subject,
                                     details: audit.details.merging(["sequence": String(stored.seq)]) { a, _ in a },
@@ -119,14 +121,20 @@ public struct ConsentLedger: Sendable {
     /// `carry`, in the group committer, hands the tail (head and Merkle right edge) from one append
     /// to the next; it is checked against the head read here, so a stale one is never used.
     static func append(_ entry: LedgerEntry, _ db: Database, carry: GroupCommitter.Carry? = nil) throws -> LedgerEntry {
-        var entry = entry
+        try append(PreparedEntry(entry), db, carry: carry)
+    }
+
+    /// As above, for an entry whose content was hashed before the writer's turn: inside the
+    /// transaction only what depends on the ledger's end is left (seq, chain hash, leaf text).
+    static func append(_ prepared: PreparedEntry, _ db: Database, carry: GroupCommitter.Carry? = nil) throws -> LedgerEntry {
+        var entry = prepared.entry
         var tail = try LedgerTail.current(carried: carry?.ledgerTail, db)
         entry.seq = tail.seq + 1
         entry.prevHash = tail.entryHash
-        entry.hashContent()
         entry.entryHash = HashChain.entryHash(prev: entry.prevHash, seq: entry.seq, content: entry.contentHash)
         // The Merkle leaf, in the same transaction: the salt was drawn when the entry was drafted.
-        entry.makeLeaf(salt: [UInt8](entry.leafSalt ?? Data()))
+        entry.leaf = Data(LedgerEntry.leafText(seq: entry.seq, recordedAt: entry.recordedAt,
+                                               choice: prepared.choiceDigest, personal: prepared.personalDigest))
         try entry.insertFast(db)
         try TreeHashes.append(.consentLedger, leafHash: Merkle.leafHash([UInt8](entry.leaf!)), to: &tail.tree, db)
         tail.seq = entry.seq

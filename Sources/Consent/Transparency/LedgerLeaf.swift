@@ -24,10 +24,16 @@ extension LedgerEntry {
         Data(Digest.sha256(salt + Array(personalContent.utf8))).base64EncodedString()
     }
 
+    /// The base64 SHA-256 digests of the leaf's choice and personal lines, from the texts at hand.
+    static func leafDigests(choice: [UInt8], personal: [UInt8], salt: [UInt8]) -> (choice: String, personal: String) {
+        (Data(Digest.sha256(choice)).base64EncodedString(), Data(Digest.sha256(salt + personal)).base64EncodedString())
+    }
+
     /// Sets the leaf (and its salt) of a new entry.
     mutating func makeLeaf(salt: [UInt8]) {
         leafSalt = Data(salt)
-        leaf = Data(Self.leafText(seq: seq, recordedAt: recordedAt, choice: choiceDigest, personal: personalDigest(salt: salt)))
+        let digests = Self.leafDigests(choice: Array(choiceContent.utf8), personal: Array(personalContent.utf8), salt: salt)
+        leaf = Data(Self.leafText(seq: seq, recordedAt: recordedAt, choice: digests.choice, personal: digests.personal))
     }
 
     /// The leaf of an entry written before the tree existed: what its row still holds.
