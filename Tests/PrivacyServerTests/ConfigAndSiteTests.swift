@@ -31,6 +31,33 @@ struct ConfigAndSiteTests {
         }
     }
 
+    @Test("the answer encoded once per language and contact-form state is the one JSONEncoder writes; the clock picks the state", arguments: [
+        ("2024-06-01T12:00:00+02:00", true), ("2025-01-15T12:00:00+01:00", false),
+    ])
+    func configEncodedOnce(now: String, open: Bool) async throws {
+        let fixture = try ServerFixture()
+        let services = try fixture.services(at: Timestamp.parse(now)!)
+        let all = try ConfigRoutes.encodeAll(services)
+        #expect(Set(all.keys) == Set(services.policy.textLanguages))
+        for (language, states) in all {
+            for (state, encoded) in states {
+                let fresh = ConfigRoutes.config(services, language: language, contactRequestsOpen: state)
+                let expected = [UInt8](try JSONEncoder.api.encode(fresh))
+                #expect(encoded.json == expected)
+            }
+        }
+        try await fixture.application(at: Timestamp.parse(now)!).test(.router) { client in
+            for language in services.policy.textLanguages {
+                try await client.execute(uri: "/v1/config?lang=\(language)", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(Array(response.body.readableBytesView) == all[language]?[open]?.json)
+                    let body = try object(response)
+                    #expect(body["contact_requests_open"] as? Bool == open)
+                }
+            }
+        }
+    }
+
     @Test("health, the demo page with its content security policy, and the banner script")
     func site() async throws {
         let fixture = try ServerFixture()

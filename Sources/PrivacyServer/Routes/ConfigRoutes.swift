@@ -1,4 +1,5 @@
 import Consent
+import Foundation
 import Hummingbird
 
 /// `GET /v1/config?lang=de`: everything the banner needs to ask, in one language.
@@ -51,30 +52,64 @@ struct ConfigRoutes {
         var address: String
     }
 
+    /// A config answer encoded once: it changes only with the language and whether contact
+    /// requests are open (the policy is fixed while the server runs), and every page view asks for it.
+    struct Encoded: ResponseEncodable, PrebuiltAPIJSON {
+        let config: Config
+        let json: [UInt8]
+        init(_ config: Config) throws {
+            self.config = config
+            json = [UInt8](try JSONEncoder.api.encode(config))
+        }
+        func encode(to encoder: any Encoder) throws { try config.encode(to: encoder) }
+        func apiJSON() -> [UInt8]? { json }
+    }
+
+    /// The answer in `language` (one the policy has texts in), built from the policy as it is.
+    static func config(_ services: WebFacingServices, language: String, contactRequestsOpen: Bool) -> Config {
+        let policy = services.policy
+        // Everything shown comes from the same snapshot that new entries in this language record.
+        let snapshot = services.ledger.snapshot(language: language)
+        let shown = snapshot.texts
+        return Config(
+            policyVersion: policy.version, language: shown.language, languages: policy.textLanguages,
+            consentValidDays: policy.consent.validDays, texts: shown.texts,
+            bannerStrings: shown.bannerStrings, textsHash: snapshot.hashHex,
+            purposes: shown.purposes.map { p in
+                PurposeConfig(id: p.id, required: p.required, title: p.title, description: p.description,
+                              legalBasis: p.legalBasis,
+                              services: p.services.map { ServiceConfig(id: $0.id, title: $0.title, provider: $0.provider, privacyURL: $0.privacyURL) })
+            },
+            controller: ControllerConfig(name: policy.controller.name, address: policy.controller.address),
+            contactRequestsOpen: contactRequestsOpen,
+            programmeEnd: Timestamp.format(policy.programmeEndInstant))
+    }
+
+    /// Every answer, by language and then by whether contact requests are open.
+    static func encodeAll(_ services: WebFacingServices) throws -> [String: [Bool: Encoded]] {
+        var all: [String: [Bool: Encoded]] = [:]
+        for language in services.policy.textLanguages {
+            for open in [false, true] {
+                all[language, default: [:]][open] = try Encoded(config(services, language: language, contactRequestsOpen: open))
+            }
+        }
+        return all
+    }
+
     func register(on router: Router<PrivacyRequestContext>) {
-        router.get("/v1/config") { request, _ -> Config in
+        let encoded = (try? Self.encodeAll(services)) ?? [:]
+        router.get("/v1/config") { request, _ -> Encoded in
             let policy = services.policy
             // After `consent.collect_until` the banner has nothing to ask: 410 tells the script to
             // show neither the banner nor embeds.
-            if let end = policy.consentCollectionEnd, !policy.isCollectingConsents(at: services.clock.now()) {
+            let now = services.clock.now()
+            if let end = policy.consentCollectionEnd, !policy.isCollectingConsents(at: now) {
                 throw APIError.collectionEnded(since: end)
             }
-            // Everything shown comes from the same snapshot that new entries in this language record.
-            let snapshot = services.ledger.snapshot(language: policy.textLanguage(request.uri.queryParameters.get("lang")))
-            let shown = snapshot.texts
-            let config = Config(
-                policyVersion: policy.version, language: shown.language, languages: policy.textLanguages,
-                consentValidDays: policy.consent.validDays, texts: shown.texts,
-                bannerStrings: shown.bannerStrings, textsHash: snapshot.hashHex,
-                purposes: shown.purposes.map { p in
-                    PurposeConfig(id: p.id, required: p.required, title: p.title, description: p.description,
-                                  legalBasis: p.legalBasis,
-                                  services: p.services.map { ServiceConfig(id: $0.id, title: $0.title, provider: $0.provider, privacyURL: $0.privacyURL) })
-                },
-                controller: ControllerConfig(name: policy.controller.name, address: policy.controller.address),
-                contactRequestsOpen: policy.isCollecting(at: services.clock.now()),
-                programmeEnd: Timestamp.format(policy.programmeEndInstant))
-            return config
+            let language = policy.textLanguage(request.uri.queryParameters.get("lang"))
+            let open = policy.isCollecting(at: now)
+            if let answer = encoded[language]?[open] { return answer }
+            return try Encoded(Self.config(services, language: language, contactRequestsOpen: open))
         }
     }
 }
