@@ -151,8 +151,10 @@ public struct ConsentLedger: Sendable {
     // MARK: Reading
 
     static func latest(_ id: ConsentID, _ db: Database) throws -> LedgerEntry? {
-        try LedgerEntry.fetchOne(db, sql: "SELECT * FROM consent_ledger WHERE consent_id = ? ORDER BY seq DESC LIMIT 1",
-                                 arguments: [id.rawValue])
+        // A cached statement: compiling this one anew on every request (with GRDB's authorizer
+        // called for each of its 25 columns) was most of a GET /v1/consents/{id}.
+        let statement = try db.cachedStatement(sql: "SELECT * FROM consent_ledger WHERE consent_id = ? ORDER BY seq DESC LIMIT 1")
+        return try LedgerEntry.fetchOne(statement, arguments: [id.rawValue])
     }
 
     /// The current state (the latest entry) of a consent.

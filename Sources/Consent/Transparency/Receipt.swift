@@ -68,8 +68,8 @@ public struct Receipt: Codable, Sendable, Equatable {
 
     /// The receipt of the latest entry of `id`, in one read (O(log n) stored hashes).
     public static func latest(for id: ConsentID, _ db: Database) throws -> Receipt {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, leaf FROM consent_ledger WHERE consent_id = ? ORDER BY seq DESC LIMIT 1",
-                                         arguments: [id.rawValue]) else {
+        let statement = try db.cachedStatement(sql: "SELECT seq, leaf FROM consent_ledger WHERE consent_id = ? ORDER BY seq DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else {
             throw ConsentError.notFound(what: "consent \(id)")
         }
         let seq: Int64 = row["seq"]
