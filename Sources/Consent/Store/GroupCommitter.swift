@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 
 /// The single writer of the web-facing process, with group commit.
 ///
@@ -12,7 +13,12 @@ import GRDB
 /// its own savepoint, so that only the failing one is rolled back. The fast path opens no savepoint
 /// at all: SQLite keeps a statement journal (a temporary file, a copy of every page touched) only
 /// while a savepoint is open. A write may so run twice: it must act on the database only.
-public actor GroupCommitter {
+///
+/// Not an actor: the queue is a `Mutex`, and one drain task at a time takes batches from it. A
+/// caller is resumed straight from the drain, on Swift's global executor, instead of hopping
+/// through an actor's queue first (two scheduler jobs per request, and every request's resumption
+/// serialised on the actor).
+public final class GroupCommitter: Sendable {
     /// What the writes of a batch carry from one to the next: the ledger's tail (its head and the
     /// right edge of its Merkle tree), so that an append does not read them again. Touched only
     /// inside the writer's transaction, by one write at a time; dropped whenever a write or a
@@ -22,15 +28,26 @@ public actor GroupCommitter {
         init() {}
     }
 
+    /// One caller's write. `apply` runs it and keeps its result for `finish`, which resumes the
+    /// caller with that result or with the error that failed it.
     private struct Pending: Sendable {
-        let apply: @Sendable (Database, Carry) throws -> any Sendable
-        let continuation: CheckedContinuation<any Sendable, any Error>
+        let apply: @Sendable (Database, Carry) throws -> Void
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    private struct Queue {
+        var pending: [Pending] = []
+        var draining = false
+    }
+
+    /// The typed result of one write, set on the writer's thread before its caller is resumed.
+    private final class ResultSlot<T>: @unchecked Sendable {
+        var value: T?
     }
 
     private let pool: DatabasePool
     private let maxBatch: Int
-    private var pending: [Pending] = []
-    private var draining = false
+    private let queue = Mutex(Queue())
     private let carry = Carry()
     /// Told whether each batch committed, so `/healthz` can report a full disk or a held lock.
     private let health: StorageHealth?
@@ -48,76 +65,90 @@ public actor GroupCommitter {
 
     /// As ``submit(_:)``, with the batch's ``Carry`` for writes that append to the ledger.
     func submit<T: Sendable>(_ write: @escaping @Sendable (Database, Carry) throws -> T) async throws -> T {
-        let value = try await withCheckedThrowingContinuation { (c: CheckedContinuation<any Sendable, any Error>) in
-            pending.append(Pending(apply: { try write($0, $1) }, continuation: c))
-            if !draining {
-                draining = true
-                Task { await self.drain() }
+        let slot = ResultSlot<T>()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let pending = Pending(
+                apply: { db, carry in slot.value = try write(db, carry) },
+                finish: { error in
+                    if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: slot.value!) }
+                })
+            let startDrain = queue.withLock { queue in
+                queue.pending.append(pending)
+                guard !queue.draining else { return false }
+                queue.draining = true
+                return true
             }
+            if startDrain { Task { await self.drain() } }
         }
-        return value as! T
+    }
+
+    /// Takes the next batch, or ends the drain (under the same lock) when nothing is waiting.
+    private func nextBatch() -> [Pending]? {
+        queue.withLock { queue in
+            guard !queue.pending.isEmpty else {
+                queue.draining = false
+                return nil
+            }
+            let batch = Array(queue.pending.prefix(maxBatch))
+            queue.pending.removeFirst(batch.count)
+            return batch
+        }
     }
 
     private func drain() async {
-        while !pending.isEmpty {
-            let batch = Array(pending.prefix(maxBatch))
-            pending.removeFirst(batch.count)
-            let results: [Result<any Sendable, any Error>]
+        while let batch = nextBatch() {
+            let errors: [(any Error)?]
             let carry = self.carry
             do {
                 do {
-                    results = try await pool.write { db in try Self.runTogether(batch, carry, db) }
+                    errors = try await pool.write { db in try Self.runTogether(batch, carry, db) }
                 } catch is OneWriteFailed {
                     // Nothing of the batch was committed; again, each write on its own.
-                    results = try await pool.write { db in Self.runEach(batch, carry, db) }
+                    errors = try await pool.write { db in Self.runEach(batch, carry, db) }
                 }
-                let storageFailure = results.lazy.compactMap { result -> (any Error)? in
-                    if case .failure(let error) = result, StorageCondition(error) != nil { return error }
+                let storageFailure = errors.lazy.compactMap { error -> (any Error)? in
+                    if let error, StorageCondition(error) != nil { return error }
                     return nil
                 }.first
                 health?.record(storageFailure.map { .failure($0) } ?? .success(()))
             } catch {
                 // The commit itself failed: nobody in this batch was acknowledged, nothing is carried on.
                 carry.ledgerTail = nil
-                results = batch.map { _ in .failure(error) }
+                errors = batch.map { _ in error }
                 health?.record(.failure(error))
             }
-            for (item, result) in zip(batch, results) {
-                item.continuation.resume(with: result)
+            for (item, error) in zip(batch, errors) {
+                item.finish(error)
             }
         }
-        draining = false
     }
 
     /// Thrown out of the fast path's transaction so that GRDB rolls it back.
     private struct OneWriteFailed: Error {}
 
     /// The fast path: every write of the batch in the caller's transaction, without a savepoint.
-    private static func runTogether(_ batch: [Pending], _ carry: Carry, _ db: Database) throws -> [Result<any Sendable, any Error>] {
-        var results: [Result<any Sendable, any Error>] = []
-        results.reserveCapacity(batch.count)
+    private static func runTogether(_ batch: [Pending], _ carry: Carry, _ db: Database) throws -> [(any Error)?] {
         do {
-            for item in batch { results.append(.success(try item.apply(db, carry))) }
+            for item in batch { try item.apply(db, carry) }
         } catch {
             carry.ledgerTail = nil
             throw OneWriteFailed()
         }
-        return results
+        return Array(repeating: nil, count: batch.count)
     }
 
     /// After a failure: each write in its own savepoint, so that only a failing one is rolled back.
-    private static func runEach(_ batch: [Pending], _ carry: Carry, _ db: Database) -> [Result<any Sendable, any Error>] {
+    private static func runEach(_ batch: [Pending], _ carry: Carry, _ db: Database) -> [(any Error)?] {
         batch.map { item in
             do {
-                var value: (any Sendable)?
                 try db.inSavepoint {
-                    value = try item.apply(db, carry)
+                    try item.apply(db, carry)
                     return .commit
                 }
-                return .success(value!)
+                return nil
             } catch {
                 carry.ledgerTail = nil
-                return .failure(error)
+                return error
             }
         }
     }
