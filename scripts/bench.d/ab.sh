@@ -5,7 +5,10 @@
 # Each round starts each binary's server on a fresh database (as scripts/bench does) and loads it
 # with wrk (64 connections, 2 threads, load.lua) for a 2 s warm-up and SECONDS (default 5) per mode
 # (healthz, consents, contacts); prints one line per run: requests/s, p99, server CPU per request.
-#   AB_MODES="consents contacts"   which modes (default: all three)
+#   AB_MODES="consents contacts"   which modes (default: healthz consents contacts; also: config)
+#   AB_PIN=1   the server on CPU 0 and wrk (one thread) on CPU 1: the two do not take each other's
+#              time slices, and server CPU per request is measured with far less noise on a shared
+#              2-core machine (the figures are then not those of scripts/bench, which pins nothing)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/scripts/bench.d"
@@ -20,24 +23,26 @@ SERVER_PID=""
 trap '[ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 export PRIVACY_PASSPHRASE=bench PRIVACY_POLICY="$POLICY" PRIVACY_KEY_DIR="$WORK/keys"
 TICKS=$(getconf CLK_TCK)
+SERVER_CPU=(); WRK=(wrk -t2)
+if [ "${AB_PIN:-0}" = 1 ]; then SERVER_CPU=(taskset -c 0); WRK=(taskset -c 1 wrk -t1); fi
 
 run() {  # run LABEL BIN
   local db="$WORK/$1.sqlite" port
   rm -f "$db"*
   "$2" init --database "$db" --key-dir "$WORK/keys" --policy "$POLICY" >/dev/null 2>&1
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  PRIVACY_NOW="2024-06-01T12:00:00+02:00" "$2" serve --database "$db" --key-dir "$WORK/keys" --policy "$POLICY" \
+  PRIVACY_NOW="2024-06-01T12:00:00+02:00" "${SERVER_CPU[@]}" "$2" serve --database "$db" --key-dir "$WORK/keys" --policy "$POLICY" \
     --port "$port" --no-rate-limit --purge-interval off --log-level warning > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   local version
   version=$(curl -fsS "http://127.0.0.1:$port/v1/config" | python3 -c 'import json, sys; print(json.load(sys.stdin)["policy_version"])')
   for mode in $MODES; do
-    BENCH_MODE=$mode BENCH_POLICY_VERSION=$version BENCH_OUT=$WORK/w.json wrk -t2 -c64 -d2s -s "$HERE/load.lua" "http://127.0.0.1:$port" >/dev/null
+    BENCH_MODE=$mode BENCH_POLICY_VERSION=$version BENCH_OUT=$WORK/w.json "${WRK[@]}" -c64 -d2s -s "$HERE/load.lua" "http://127.0.0.1:$port" >/dev/null
     local before after
     before=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
     BENCH_MODE=$mode BENCH_POLICY_VERSION=$version BENCH_OUT=$WORK/w.json \
-      wrk -t2 -c64 -d"$SECONDS_"s --latency -s "$HERE/load.lua" "http://127.0.0.1:$port" > "$WORK/wrk.txt"
+      "${WRK[@]}" -c64 -d"$SECONDS_"s --latency -s "$HERE/load.lua" "http://127.0.0.1:$port" > "$WORK/wrk.txt"
     after=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
     python3 - "$1" "$mode" "$WORK/w.json" "$((after - before))" "$TICKS" "$(cut -d' ' -f1 /proc/loadavg)" <<'EOF'
 import json, sys
