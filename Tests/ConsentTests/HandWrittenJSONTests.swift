@@ -65,6 +65,50 @@ struct HandWrittenJSONTests {
         }
         #expect(LedgerEntry.encodeChoices(choices) == "{" + body.joined(separator: ",") + "}")
         #expect(LedgerEntry.decodeChoices(LedgerEntry.encodeChoices(choices)) == choices)
+        #expect(LedgerEntry.decodeCanonicalChoices(LedgerEntry.encodeChoices(choices)) == choices)
+    }
+
+    /// What `JSONDecoder` makes of a stored text (`[:]` when it refuses it), the reading before the
+    /// canonical fast path.
+    static func foundationChoices(_ text: String) -> [String: Bool] {
+        (try? JSONDecoder().decode([String: Bool].self, from: Data(text.utf8))) ?? [:]
+    }
+
+    @Test("reading stored choices: the canonical fast path answers as JSONDecoder, over random and odd texts")
+    func choicesReadAsJSONDecoder() {
+        var generator = SplitMix(seed: 16)
+        let alphabet: [String] = ["a", "Z", "_", "-", "1", "\"", "\\", "/", "ü", "e\u{301}", "😀", " ", "\u{7f}"]
+        for _ in 0..<3000 {
+            var choices: [String: Bool] = [:]
+            for _ in 0..<Int.random(in: 0...4, using: &generator) {
+                let key = (0..<Int.random(in: 1...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+                choices[key] = Bool.random(using: &generator)
+            }
+            let text = LedgerEntry.encodeChoices(choices)
+            #expect(LedgerEntry.decodeChoices(text) == Self.foundationChoices(text), "\(text)")
+            #expect(LedgerEntry.decodeCanonicalChoices(text) == Self.foundationChoices(text), "\(text)")
+        }
+        // Texts the engine never writes: the fast path declines or agrees, the answer is JSONDecoder's.
+        let odd = [#"{}"#, #"{ }"#, #"{"a":true }"#, #"{"a": true}"#, #"{"a":true,"a":false}"#, #"{"a":1}"#, #"{"a":null}"#,
+                   #"{"a\u0041":true}"#, #"{"a\nb":true}"#, "{\"a\u{1}\":true}", #"{"a":true,}"#, #"{"a":true"#, #"["a"]"#,
+                   #"{"a":truex}"#, #"{"a":true}x"#, #""#, #"{"e\u0301":true,"é":false}"#, #"{"\/":false}"#]
+        for text in odd {
+            #expect(LedgerEntry.decodeChoices(text) == Self.foundationChoices(text), "\(text)")
+            if let fast = LedgerEntry.decodeCanonicalChoices(text) { #expect(fast == Self.foundationChoices(text), "\(text)") }
+        }
+    }
+}
+
+/// SplitMix64: reproducible random cases.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 

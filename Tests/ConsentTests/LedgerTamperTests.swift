@@ -175,3 +175,47 @@ struct LedgerTamperTests {
         #expect(try await firstBad() == 2)
     }
 }
+
+@Suite("Ledger rows read column by column")
+struct LedgerRowReadingTests {
+    @Test("every column of a stored entry reads back as it was written, set or NULL")
+    func roundTrip() async throws {
+        let box = try Sandbox()
+        let full = try await box.record(.acceptSelection, purposes: ["external_media": true], at: "2024-03-01T12:00:00+01:00",
+                                        provenance: Provenance(ipPrefix: "203.0.113.0", userAgent: "UA"))
+        let written = try await box.store.pool.read { db in try LedgerEntry.fetchOne(db, sql: "SELECT * FROM consent_ledger WHERE seq = 1") }
+        let entry = try #require(written)
+        #expect(entry.consentID == full.consentID && entry.ipPrefix == "203.0.113.0" && entry.userAgent == "UA")
+        // Another row with every optional column NULL (as deletion leaves it) and every other one set.
+        var other = entry
+        other.seq = 99
+        (other.consentID, other.expiresAt, other.policyVersion, other.method, other.source, other.purposes) = (nil, nil, nil, nil, nil, nil)
+        (other.services, other.pageURL, other.language, other.ipPrefix, other.userAgent, other.gpc) = (nil, nil, nil, nil, nil, nil)
+        (other.gpcConflict, other.reason, other.textsHash, other.personalHash, other.leaf, other.leafSalt) = (nil, nil, nil, nil, nil, nil)
+        (other.redaction, other.redactedAt) = ("deleted", 1_717_236_000_000)
+        let raw = try box.rawConnection()
+        let deleted = other
+        try await raw.write { db in try deleted.insert(db) }
+        for original in [entry, deleted] {
+            let read = try await raw.read { db in try LedgerEntry.fetchOne(db, sql: "SELECT * FROM consent_ledger WHERE seq = ?", arguments: [original.seq]) }
+            #expect(read.map { "\($0)" } == "\(original)")
+        }
+        try raw.close()
+    }
+
+    @Test("a value of the wrong type in a column is an error, not a crash", arguments: [
+        ("seq", "not a number".databaseValue), ("recorded_at", "not a number".databaseValue), ("content_hash", 7.databaseValue),
+    ])
+    func wrongType(column: String, value: DatabaseValue) async throws {
+        let box = try Sandbox()
+        _ = try await box.record(.acceptAll, at: "2024-03-01T12:00:00+01:00", provenance: .none)
+        await #expect(throws: (any Error).self) {
+            try await box.store.pool.read { db in
+                let row = try #require(try Row.fetchOne(db, sql: "SELECT * FROM consent_ledger"))
+                var values = Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] as DatabaseValue) })
+                values[column] = value
+                _ = try LedgerEntry(row: Row(values))
+            }
+        }
+    }
+}

@@ -181,9 +181,60 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     }
 
     static func decodeChoices(_ text: String?) -> [String: Bool] {
-        guard let text, let data = text.data(using: .utf8),
-              let dict = try? JSONDecoder().decode([String: Bool].self, from: data) else { return [:] }
+        guard let text else { return [:] }
+        if let canonical = decodeCanonicalChoices(text) { return canonical }
+        guard let dict = try? JSONDecoder().decode([String: Bool].self, from: Data(text.utf8)) else { return [:] }
         return dict
+    }
+
+    /// Reads exactly what ``encodeChoices(_:)`` writes (every stored row, read on every
+    /// `GET /v1/consents/{id}`) without `JSONDecoder`; anything else — other spacing, other
+    /// escapes, control characters, a key twice — is `nil`, and `JSONDecoder` reads it instead.
+    static func decodeCanonicalChoices(_ text: String) -> [String: Bool]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String: Bool]? in
+            var i = 0
+            func next(_ byte: UInt8) -> Bool {
+                guard i < bytes.count, bytes[i] == byte else { return false }
+                i += 1
+                return true
+            }
+            func literal(_ word: StaticString) -> Bool {
+                let count = word.utf8CodeUnitCount
+                guard i + count <= bytes.count else { return false }
+                for k in 0..<count where bytes[i + k] != word.utf8Start[k] { return false }
+                i += count
+                return true
+            }
+            guard next(UInt8(ascii: "{")) else { return nil }
+            var out: [String: Bool] = [:]
+            if next(UInt8(ascii: "}")) { return i == bytes.count ? out : nil }
+            var key: [UInt8] = []
+            while true {
+                guard next(UInt8(ascii: "\"")) else { return nil }
+                key.removeAll(keepingCapacity: true)
+                while true {
+                    guard i < bytes.count else { return nil }
+                    let byte = bytes[i]
+                    i += 1
+                    if byte == UInt8(ascii: "\"") { break }
+                    if byte == UInt8(ascii: "\\") {
+                        guard i < bytes.count, bytes[i] == UInt8(ascii: "\\") || bytes[i] == UInt8(ascii: "\"") else { return nil }
+                        key.append(bytes[i])
+                        i += 1
+                    } else {
+                        guard byte >= 0x20 else { return nil }
+                        key.append(byte)
+                    }
+                }
+                guard next(UInt8(ascii: ":")) else { return nil }
+                let value: Bool
+                if literal("true") { value = true } else if literal("false") { value = false } else { return nil }
+                guard let name = String(validating: key, as: UTF8.self), out.updateValue(value, forKey: name) == nil else { return nil }
+                if next(UInt8(ascii: "}")) { return i == bytes.count ? out : nil }
+                guard next(UInt8(ascii: ",")) else { return nil }
+            }
+        }
     }
 }
 
@@ -266,5 +317,38 @@ extension LedgerEntry {
     func storeMigratedLeaf(_ db: Database) throws {
         try db.cachedStatement(sql: "UPDATE consent_ledger SET leaf = ?, leaf_salt = ? WHERE seq = ?")
             .execute(arguments: [leaf, leafSalt, seq])
+    }
+}
+
+extension LedgerEntry {
+    /// Reads a row column by column (GRDB's `Decodable` path cost most of a `GET /v1/consents/{id}`).
+    /// Same rules as the synthesised decoding: a missing or NULL column is `nil` for an optional,
+    /// an error for the rest; a value of the wrong type is an error, never a crash.
+    public init(row: Row) throws {
+        seq = try row.decode(forColumn: CodingKeys.seq.rawValue)
+        consentID = try row.decode(forColumn: CodingKeys.consentID.rawValue)
+        recordedAt = try row.decode(forColumn: CodingKeys.recordedAt.rawValue)
+        expiresAt = try row.decode(forColumn: CodingKeys.expiresAt.rawValue)
+        policyVersion = try row.decode(forColumn: CodingKeys.policyVersion.rawValue)
+        method = try row.decode(forColumn: CodingKeys.method.rawValue)
+        source = try row.decode(forColumn: CodingKeys.source.rawValue)
+        purposes = try row.decode(forColumn: CodingKeys.purposes.rawValue)
+        services = try row.decode(forColumn: CodingKeys.services.rawValue)
+        pageURL = try row.decode(forColumn: CodingKeys.pageURL.rawValue)
+        language = try row.decode(forColumn: CodingKeys.language.rawValue)
+        ipPrefix = try row.decode(forColumn: CodingKeys.ipPrefix.rawValue)
+        userAgent = try row.decode(forColumn: CodingKeys.userAgent.rawValue)
+        gpc = try row.decode(forColumn: CodingKeys.gpc.rawValue)
+        gpcConflict = try row.decode(forColumn: CodingKeys.gpcConflict.rawValue)
+        reason = try row.decode(forColumn: CodingKeys.reason.rawValue)
+        textsHash = try row.decode(forColumn: CodingKeys.textsHash.rawValue)
+        contentHash = try row.decode(forColumn: CodingKeys.contentHash.rawValue)
+        prevHash = try row.decode(forColumn: CodingKeys.prevHash.rawValue)
+        entryHash = try row.decode(forColumn: CodingKeys.entryHash.rawValue)
+        redaction = try row.decode(forColumn: CodingKeys.redaction.rawValue)
+        redactedAt = try row.decode(forColumn: CodingKeys.redactedAt.rawValue)
+        personalHash = try row.decode(forColumn: CodingKeys.personalHash.rawValue)
+        leaf = try row.decode(forColumn: CodingKeys.leaf.rawValue)
+        leafSalt = try row.decode(forColumn: CodingKeys.leafSalt.rawValue)
     }
 }
