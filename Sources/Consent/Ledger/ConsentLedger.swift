@@ -159,7 +159,7 @@ public struct ConsentLedger: Sendable {
 
     /// The current state (the latest entry) of a consent.
     public func current(_ id: ConsentID) async throws -> ConsentState {
-        guard let entry = try await store.pool.read({ db in try Self.latest(id, db) }) else {
+        guard let entry = try store.readOneStatement({ db in try Self.latest(id, db) }) else {
             throw ConsentError.notFound(what: "consent \(id)")
         }
         return state(of: entry)

@@ -15,7 +15,7 @@ extension ConsentLedger {
     /// let others read or change someone's choice). An id with a history passes.
     public func checkClientChosen(_ id: ConsentID) async throws {
         guard !id.isLongEnoughForNewHistory else { return }
-        let known = try await store.pool.read { db in try Self.latest(id, db) != nil }
+        let known = try store.readOneStatement { db in try Self.latest(id, db) != nil }
         guard known else {
             throw ConsentError.invalid(field: "consent_id", message: "a new consent id must be at least \(ConsentID.minimumNewLength) URL-safe characters (128 random bits); leave it out to have one issued")
         }
