@@ -5,7 +5,7 @@
 # Each round starts each binary's server on a fresh database (as scripts/bench does) and loads it
 # with wrk (64 connections, 2 threads, load.lua) for a 2 s warm-up and SECONDS (default 5) per mode
 # (healthz, consents, contacts); prints one line per run: requests/s, p99, server CPU per request.
-#   AB_MODES="consents contacts"   which modes (default: healthz consents contacts; also: config)
+#   AB_MODES="consents contacts"   which modes (default: healthz consents contacts; also: config, state)
 #   AB_PIN=1   the server on CPU 0 and wrk (one thread) on CPU 1: the two do not take each other's
 #              time slices, and server CPU per request is measured with far less noise on a shared
 #              2-core machine (the figures are then not those of scripts/bench, which pins nothing)
@@ -37,6 +37,9 @@ run() {  # run LABEL BIN
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   local version
   version=$(curl -fsS "http://127.0.0.1:$port/v1/config" | python3 -c 'import json, sys; print(json.load(sys.stdin)["policy_version"])')
+  export BENCH_CONSENT_ID
+  BENCH_CONSENT_ID=$(curl -fsS -X POST "http://127.0.0.1:$port/v1/consents" -H 'Content-Type: application/json' \
+    -d '{"policy_version":"'"$version"'","method":"accept_all"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["consent_id"])')
   for mode in $MODES; do
     BENCH_MODE=$mode BENCH_POLICY_VERSION=$version BENCH_OUT=$WORK/w.json "${WRK[@]}" -c64 -d2s -s "$HERE/load.lua" "http://127.0.0.1:$port" >/dev/null
     local before after

@@ -3,6 +3,7 @@
 --
 --   BENCH_MODE=healthz  GET /healthz                      (the baseline: routing, middlewares, one SELECT 1)
 --   BENCH_MODE=config   GET /v1/config?lang=de            (what consent.js asks on every page view)
+--   BENCH_MODE=state    GET /v1/consents/$BENCH_CONSENT_ID (a returning visitor's page view: one ledger read)
 --   BENCH_MODE=consents POST /v1/consents                 (validated, hash-chained, committed before the 201)
 --   BENCH_MODE=contacts POST /v1/contact-requests         (validated, sealed, blind-indexed, committed)
 --
@@ -26,6 +27,9 @@ if mode == "healthz" then
 elseif mode == "config" then
    wrk.method = "GET"
    wrk.path = "/v1/config?lang=de"
+elseif mode == "state" then
+   wrk.method = "GET"
+   wrk.path = "/v1/consents/" .. (os.getenv("BENCH_CONSENT_ID") or "")
 elseif mode == "consents" then
    -- A banner choice as consent.js sends it: no consent_id, so every request issues a new id and
    -- appends one ledger entry (the common case: a first visit).
@@ -48,7 +52,7 @@ elseif mode == "contacts" then
       return wrk.format("POST", "/v1/contact-requests", json_headers, string.format(template, tid or 0, counter))
    end
 else
-   error("BENCH_MODE must be healthz, config, consents or contacts, not " .. mode)
+   error("BENCH_MODE must be healthz, config, state, consents or contacts, not " .. mode)
 end
 
 local next_tid = 1

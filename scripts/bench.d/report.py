@@ -75,6 +75,7 @@ def build(folder):
     # 1-2: HTTP: baseline and consents.
     h = load(folder, "healthz.json")
     g = load(folder, "config.json")
+    st = load(folder, "state.json")
     c = load(folder, "consents.json")
     k = load(folder, "contacts.json")
     seal = load(folder, "seal.json")
@@ -99,7 +100,7 @@ def build(folder):
 
     bg = load(folder, "baseline-healthz.json")
     bp = load(folder, "baseline-consents.json")
-    for w, name in ((bg, "do-nothing GET"), (bp, "do-nothing POST"), (h, "healthz"), (g, "config"), (c, "consents"), (k, "contacts")):
+    for w, name in ((bg, "do-nothing GET"), (bp, "do-nothing POST"), (h, "healthz"), (g, "config"), (st, "state"), (c, "consents"), (k, "contacts")):
         if w and errs(w):
             notes.append(f"wrk {name}: {errs(w)} errors {w['errors']} (non-2xx or socket errors: the run does not count)")
     p99 = lambda w: w["latency_us"]["p99"] / 1000
@@ -116,6 +117,9 @@ def build(folder):
         # No target in issue 16; measured because consent.js asks for it on every page view.
         t.add("GET /v1/config?lang=de (every page view)", f"{rate(rps(g))}, p99 {p99(g):.2f} ms{cpu_us('config', g)}",
               f"{rps(g) / rps(bg):.2f} × do-nothing GET" if bg else "")
+    if st:
+        t.add("GET /v1/consents/{id} (a returning visitor's page view)", f"{rate(rps(st))}, p99 {p99(st):.2f} ms{cpu_us('state', st)}",
+              f"{rps(st) / rps(bg):.2f} × do-nothing GET" if bg else "")
     if c:
         ratio = rps(c) / rps(bp) if bp else None
         versus = f"{ratio:.2f} × do-nothing POST" if ratio is not None else ""
