@@ -53,7 +53,6 @@ public final class PrivacyDatabase: Sendable {
         // sets NORMAL on the writer when it turns WAL on, *after* `prepareDatabase`, so the writer
         // gets FULL again here. The pool keeps this one writer connection for its whole life.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        if ProcessInfo.processInfo.environment["PRIVACY_NOCKPT"] == "1" { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") } }
         if migrate { try Migrations.migrator.migrate(pool) }
     }
 
