@@ -18,16 +18,17 @@ extension LedgerEntry {
         Array("\(leafHeader)\n\(seq)\n\(recordedAt)\n\(choice)\n\(personal)\n".utf8)
     }
 
-    var choiceDigest: String { Data(Digest.sha256(Array(choiceContent.utf8))).base64EncodedString() }
+    var choiceDigest: String { Self.leafDigest(Array(choiceContent.utf8)) }
 
-    func personalDigest(salt: [UInt8]) -> String {
-        Data(Digest.sha256(salt + Array(personalContent.utf8))).base64EncodedString()
-    }
+    func personalDigest(salt: [UInt8]) -> String { Self.leafDigest(salt + Array(personalContent.utf8)) }
 
-    /// The base64 SHA-256 digests of the leaf's choice and personal lines, from the texts at hand.
+    /// The leaf's choice and personal lines from the canonical texts at hand (UTF-8) and the salt.
     static func leafDigests(choice: [UInt8], personal: [UInt8], salt: [UInt8]) -> (choice: String, personal: String) {
-        (Data(Digest.sha256(choice)).base64EncodedString(), Data(Digest.sha256(salt + personal)).base64EncodedString())
+        (leafDigest(choice), leafDigest(salt + personal))
     }
+
+    /// base64(SHA-256(bytes)): one line of the leaf.
+    private static func leafDigest(_ bytes: [UInt8]) -> String { Data(Digest.sha256(bytes)).base64EncodedString() }
 
     /// Sets the leaf (and its salt) of a new entry.
     mutating func makeLeaf(salt: [UInt8]) {
