@@ -144,9 +144,7 @@ private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try present(type, key) }
 
     private func present<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T? {
-        guard let value = object[key.stringValue] else { return nil }
-        if case .null = value { return nil }
-        return try decodeValue(type, value, codingPath + [key])
+        try presentValue(type, object, key, codingPath)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -269,42 +267,18 @@ protocol StrictJSONBody: Decodable {
     init(strict object: [String: StrictJSON.Value]) throws
 }
 
-/// The readers a ``StrictJSONBody`` uses: absent and `null` are `nil`, as `decodeIfPresent` has it.
+/// A member as `decodeIfPresent` reads it: absent and `null` are `nil`.
+private func presentValue<T: Decodable>(_ type: T.Type, _ object: [String: StrictJSON.Value], _ key: any CodingKey,
+                                        _ path: [any CodingKey]) throws -> T? {
+    guard let value = object[key.stringValue] else { return nil }
+    if case .null = value { return nil }
+    return try decodeValue(type, value, path + [key])
+}
+
+/// What a ``StrictJSONBody`` reads its members with: the decoder's own `decodeIfPresent`, without
+/// a container around it.
 enum StrictMember {
-    static func string(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> String? {
-        switch object[key.stringValue] {
-        case nil, .null?: return nil
-        case .string(let text)?: return text
-        case let other?: throw mismatch(String.self, other, [key])
-        }
-    }
-
-    static func bool(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> Bool? {
-        switch object[key.stringValue] {
-        case nil, .null?: return nil
-        case .bool(let flag)?: return flag
-        case let other?: throw mismatch(Bool.self, other, [key])
-        }
-    }
-
-    /// `[String: Bool]`: a `null` element is a type mismatch, as for `JSONDecoder`.
-    static func flags(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> [String: Bool]? {
-        switch object[key.stringValue] {
-        case nil, .null?: return nil
-        case .object(let members)?:
-            var out: [String: Bool] = [:]
-            out.reserveCapacity(members.count)
-            for (name, element) in members {
-                guard case .bool(let flag) = element else {
-                    if case .null = element {
-                        throw DecodingError.typeMismatch(Bool.self, .init(codingPath: [key, Name(name)], debugDescription: "Expected Bool but found null."))
-                    }
-                    throw mismatch(Bool.self, element, [key, Name(name)])
-                }
-                out[name] = flag
-            }
-            return out
-        case let other?: throw mismatch([String: Any].self, other, [key])
-        }
+    static func value<T: Decodable>(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> T? {
+        try presentValue(T.self, object, key, [])
     }
 }
