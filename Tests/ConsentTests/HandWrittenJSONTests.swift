@@ -76,7 +76,7 @@ struct HandWrittenJSONTests {
 
     @Test("reading stored choices: the canonical fast path answers as JSONDecoder, over random and odd texts")
     func choicesReadAsJSONDecoder() {
-        var generator = SplitMix(seed: 16)
+        var generator = SeededRandom(seed: "choices")
         let alphabet: [String] = ["a", "Z", "_", "-", "1", "\"", "\\", "/", "ü", "e\u{301}", "😀", " ", "\u{7f}"]
         for _ in 0..<3000 {
             var choices: [String: Bool] = [:]
@@ -99,18 +99,6 @@ struct HandWrittenJSONTests {
     }
 }
 
-/// SplitMix64: reproducible random cases.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension ContactForm {
     /// A form with any text, past the validation (the encoder must cope with what validation lets through and more).

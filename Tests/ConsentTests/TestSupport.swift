@@ -68,6 +68,11 @@ final class SeededRandom: RandomSource {
     }
 }
 
+/// The same stream for Swift's random APIs (`randomElement(using:)`, `Bool.random(using:)`).
+extension SeededRandom: RandomNumberGenerator {
+    func next() -> UInt64 { bytes(8).reduce(0) { $0 << 8 | UInt64($1) } }
+}
+
 /// One test's world: a temporary folder with a real SQLite database (WAL) and a key directory.
 final class Sandbox: @unchecked Sendable {
     let folder: String
