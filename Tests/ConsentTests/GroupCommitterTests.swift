@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import Consent
 import Vault
@@ -147,6 +148,47 @@ struct GroupCommitterTests {
         }
         #expect(chain.ok && chain.entries == 6)
         #expect(tree.problems.isEmpty)
+    }
+
+    @Test("within one group transaction only the first append reads the ledger's head")
+    func headReadOncePerTransaction() async throws {
+        let box = try Sandbox()
+        let writer = GroupCommitter(pool: box.store.pool)
+        let ledger = box.ledger(at: "2024-03-01T12:00:00+01:00", writer: writer)
+        let version = box.policy.version
+        let statements = Mutex<[String]>([])
+        try await box.store.pool.writeWithoutTransaction { db in
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event { statements.withLock { $0.append(statement.sql) } }
+            }
+        }
+        // The first write holds the writer while the 120 appends queue up behind it: they form one batch.
+        let started = Mutex(false)
+        let holder = Task {
+            try await writer.submit { db -> Int in
+                started.withLock { $0 = true }
+                Thread.sleep(forTimeInterval: 0.3)
+                return try Int.fetchOne(db, sql: "SELECT 1") ?? 0
+            }
+        }
+        while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        let states = try await withThrowingTaskGroup(of: ConsentState.self) { group in
+            for _ in 0..<120 {
+                group.addTask {
+                    try await ledger.record(ConsentChoice(policyVersion: version, purposes: [:], method: .acceptAll), provenance: .none)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        _ = try await holder.value
+        #expect(states.map(\.receipt.sequence).sorted() == Array(1...120))
+        let sqls = statements.withLock { $0 }
+        let transactions = sqls.filter { $0.hasPrefix("BEGIN") }.count
+        let headReads = sqls.filter { $0 == "SELECT seq, entry_hash FROM consent_ledger ORDER BY seq DESC LIMIT 1" }.count
+        #expect(transactions == 2, "the holder's transaction and one batch of 120 (\(transactions) transactions)")
+        #expect(headReads == 1)
+        let report = try await box.store.pool.read { db in try ConsentLedger.verifyChain(db) }
+        #expect(report.ok && report.entries == 120)
     }
 
     @Test("a result is handed back to its own caller")

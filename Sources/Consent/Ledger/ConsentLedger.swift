@@ -119,7 +119,8 @@ public struct ConsentLedger: Sendable {
     /// Appends `entry` after the current head, inside the caller's transaction. Reading the head in the
     /// same transaction keeps the chain whole even when `serve` and `privacyctl` write at once.
     /// `carry`, in the group committer, hands the tail (head and Merkle right edge) from one append
-    /// to the next; it is checked against the head read here, so a stale one is never used.
+    /// to the next; the first append of a transaction checks it against the head read here, so a
+    /// stale one is never used.
     static func append(_ entry: LedgerEntry, _ db: Database, carry: GroupCommitter.Carry? = nil) throws -> LedgerEntry {
         try append(PreparedEntry(entry), db, carry: carry)
     }
@@ -128,7 +129,7 @@ public struct ConsentLedger: Sendable {
     /// transaction only what depends on the ledger's end is left (seq, chain hash, leaf text).
     static func append(_ prepared: PreparedEntry, _ db: Database, carry: GroupCommitter.Carry? = nil) throws -> LedgerEntry {
         var entry = prepared.entry
-        var tail = try LedgerTail.current(carried: carry?.ledgerTail, db)
+        var tail = try LedgerTail.current(carried: carry?.ledgerTail, checked: carry?.checkedInTransaction ?? false, db)
         entry.seq = tail.seq + 1
         entry.prevHash = tail.entryHash
         entry.entryHash = HashChain.entryHash(prev: entry.prevHash, seq: entry.seq, content: entry.contentHash)
@@ -140,6 +141,7 @@ public struct ConsentLedger: Sendable {
         tail.seq = entry.seq
         tail.entryHash = entry.entryHash
         carry?.ledgerTail = tail
+        carry?.checkedInTransaction = true
         return entry
     }
 

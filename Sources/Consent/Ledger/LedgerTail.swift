@@ -18,7 +18,10 @@ struct LedgerTail {
     }
 
     /// `carried` when it still ends where the ledger ends, else the tail read from the database.
-    static func current(carried: LedgerTail?, _ db: Database) throws -> LedgerTail {
+    /// `checked`: `carried` was already compared with the head inside this transaction (the group
+    /// committer's later appends), so it is the ledger's end without reading the head again.
+    static func current(carried: LedgerTail?, checked: Bool = false, _ db: Database) throws -> LedgerTail {
+        if checked, let carried { return carried }
         let head = try head(db)
         if let carried, carried.seq == head.seq, carried.entryHash == head.entryHash, carried.tree.size == head.seq {
             return carried

@@ -25,7 +25,14 @@ public final class GroupCommitter: Sendable {
     /// commit fails, so that nothing rolled back is carried on.
     public final class Carry: @unchecked Sendable {
         var ledgerTail: LedgerTail?
+        /// Whether `ledgerTail` was checked against the head inside the transaction now open. The
+        /// writer holds SQLite's write lock until it commits, so once checked the tail stays the
+        /// ledger's end for the rest of the transaction, and later appends need not read the head.
+        var checkedInTransaction = false
         init() {}
+
+        /// Called when a transaction begins, and when a write fails (its appends may be rolled back).
+        func forgetCheck() { checkedInTransaction = false }
     }
 
     /// One caller's write. `apply` runs it and keeps its result for `finish`, which resumes the
@@ -114,6 +121,7 @@ public final class GroupCommitter: Sendable {
             } catch {
                 // The commit itself failed: nobody in this batch was acknowledged, nothing is carried on.
                 carry.ledgerTail = nil
+                carry.forgetCheck()
                 errors = batch.map { _ in error }
                 health?.record(.failure(error))
             }
@@ -128,10 +136,12 @@ public final class GroupCommitter: Sendable {
 
     /// The fast path: every write of the batch in the caller's transaction, without a savepoint.
     private static func runTogether(_ batch: [Pending], _ carry: Carry, _ db: Database) throws -> [(any Error)?] {
+        carry.forgetCheck()
         do {
             for item in batch { try item.apply(db, carry) }
         } catch {
             carry.ledgerTail = nil
+            carry.forgetCheck()
             throw OneWriteFailed()
         }
         return Array(repeating: nil, count: batch.count)
@@ -139,7 +149,8 @@ public final class GroupCommitter: Sendable {
 
     /// After a failure: each write in its own savepoint, so that only a failing one is rolled back.
     private static func runEach(_ batch: [Pending], _ carry: Carry, _ db: Database) -> [(any Error)?] {
-        batch.map { item in
+        carry.forgetCheck()
+        return batch.map { item in
             do {
                 try db.inSavepoint {
                     try item.apply(db, carry)
@@ -148,6 +159,7 @@ public final class GroupCommitter: Sendable {
                 return nil
             } catch {
                 carry.ledgerTail = nil
+                carry.forgetCheck()
                 return error
             }
         }
