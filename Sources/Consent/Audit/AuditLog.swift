@@ -155,7 +155,7 @@ public enum AuditLog {
     public static func entries(_ db: Database, since: Date?) throws -> [AuditRecord] {
         try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit_log WHERE at >= ? ORDER BY seq",
                                 arguments: [since.map(Timestamp.millis) ?? Int64.min]).map { e in
-            AuditRecord(sequence: e.seq, at: Timestamp.format(Timestamp.date(millis: e.at)), actor: e.actor,
+            AuditRecord(sequence: e.seq, at: Timestamp.format(millis: e.at), actor: e.actor,
                         action: e.action, subject: e.subject,
                         details: (try? JSONDecoder().decode([String: String].self, from: Data(e.details.utf8))) ?? [:])
         }

@@ -119,7 +119,7 @@ public struct ContactArchive: Sendable {
         defer { plain.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         let payload = try JSONDecoder().decode(ContactPayload.self, from: Data(plain))
         return ContactRequestView(
-            reference: row.reference, receivedAt: Timestamp.format(Timestamp.date(millis: row.receivedAt)),
+            reference: row.reference, receivedAt: Timestamp.format(millis: row.receivedAt),
             policyVersion: row.policyVersion, name: payload.form.name, email: payload.form.email,
             phone: payload.form.phone, message: payload.form.message, callbackTime: payload.form.callbackTime,
             consentID: payload.form.consentID, privacyNoticeAcceptedAt: payload.privacyNoticeAcceptedAt, keyID: row.keyID)

@@ -178,8 +178,8 @@ public struct ConsentLedger: Sendable {
     }
 
     static func historyEntry(_ e: LedgerEntry) -> HistoryEntry {
-        HistoryEntry(sequence: e.seq, recordedAt: Timestamp.format(Timestamp.date(millis: e.recordedAt)),
-                     expiresAt: e.expiresAt.map { Timestamp.format(Timestamp.date(millis: $0)) },
+        HistoryEntry(sequence: e.seq, recordedAt: Timestamp.format(millis: e.recordedAt),
+                     expiresAt: e.expiresAt.map { Timestamp.format(millis: $0) },
                      policyVersion: e.policyVersion, method: e.method, source: e.source,
                      purposes: e.choices, services: e.serviceChoices, pageURL: e.pageURL, language: e.language,
                      ipPrefix: e.ipPrefix, userAgent: e.userAgent, gpc: e.gpc, gpcConflict: e.gpcConflict,
@@ -190,8 +190,8 @@ public struct ConsentLedger: Sendable {
     func state(of e: LedgerEntry, purposes: [String: Bool]? = nil, services: [String: Bool]? = nil) -> ConsentState {
         let now = Timestamp.millis(clock.now())
         return ConsentState(
-            consentID: e.consentID ?? "", recordedAt: Timestamp.format(Timestamp.date(millis: e.recordedAt)),
-            expiresAt: e.expiresAt.map { Timestamp.format(Timestamp.date(millis: $0)) },
+            consentID: e.consentID ?? "", recordedAt: Timestamp.format(millis: e.recordedAt),
+            expiresAt: e.expiresAt.map { Timestamp.format(millis: $0) },
             policyVersion: e.policyVersion ?? "", method: e.method ?? "", source: e.source ?? "",
             purposes: purposes ?? e.choices, services: services ?? e.serviceChoices,
             expired: e.expiresAt.map { now >= $0 } ?? false,

@@ -25,9 +25,59 @@ public struct FixedClock: WallClock {
 
 /// ISO-8601 instants as the engine writes and reads them.
 public enum Timestamp {
-    /// `2024-12-31T22:59:59.123Z`
+    /// `2024-12-31T22:59:59.123Z`: the instant's milliseconds as ``millis(_:)`` stores them, so that a
+    /// date and its stored value print alike.
     public static func format(_ date: Date) -> String {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        if millis >= 0 && millis < Double(lastMillisOf9999) { return format(millis: Int64(millis)) }
+        return foundationFormat(date)
+    }
+
+    /// Foundation's ISO 8601 format, for the years before 1970 and after 9999. (For the others it
+    /// truncates the fraction of the `Double` it is given: 123 ms could print as `.122`.)
+    static func foundationFormat(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    /// As ``format(_:)``, for an instant as stored (milliseconds since 1970): written digit by digit
+    /// for the years 1970–9999 (Foundation's formatter, built on every call, was a percent of a
+    /// consent request), by Foundation for any other year.
+    public static func format(millis: Int64) -> String {
+        guard millis >= 0 && millis < lastMillisOf9999 else { return foundationFormat(date(millis: millis)) }
+        let (day, timeOfDay) = millis.quotientAndRemainder(dividingBy: 86_400_000)
+        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
+        let (seconds, ms) = timeOfDay.quotientAndRemainder(dividingBy: 1000)
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int64, _ digits: Int, at start: Int) {
+                var value = value
+                for i in stride(from: start + digits - 1, through: start, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0); out[4] = UInt8(ascii: "-"); put(month, 2, at: 5); out[7] = UInt8(ascii: "-")
+            put(dayOfMonth, 2, at: 8); out[10] = UInt8(ascii: "T"); put(seconds / 3600, 2, at: 11); out[13] = UInt8(ascii: ":")
+            put(seconds / 60 % 60, 2, at: 14); out[16] = UInt8(ascii: ":"); put(seconds % 60, 2, at: 17)
+            out[19] = UInt8(ascii: "."); put(ms, 3, at: 20); out[23] = UInt8(ascii: "Z")
+            return 24
+        }
+    }
+
+    /// 10000-01-01T00:00:00Z in milliseconds since 1970.
+    static let lastMillisOf9999: Int64 = 253_402_300_800_000
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01 (≥ 0), after Howard Hinnant's
+    /// `civil_from_days` (the year counted from March, so that the leap day is the year's last).
+    static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468                                  // days since 0000-03-01
+        let era = z / 146_097                                   // 400-year cycles
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     public static func parse(_ text: String) -> Date? {

@@ -57,7 +57,7 @@ public struct PolicyTextArchive: Sendable {
             let kept = try? JSONDecoder().decode(PolicyTexts.self, from: Data(other.document.utf8))
             throw PolicyTextsError.changed(
                 version: texts.policyVersion, language: texts.language,
-                keptAt: Timestamp.format(Timestamp.date(millis: other.keptAt)),
+                keptAt: Timestamp.format(millis: other.keptAt),
                 differences: kept.map { texts.differences(from: $0) } ?? [])
         }
         try KeptTextsRecord(textsHash: snapshot.hash, policyVersion: texts.policyVersion, language: texts.language,
@@ -72,7 +72,7 @@ public struct PolicyTextArchive: Sendable {
     public func texts(of id: ConsentID) async throws -> KeptTexts {
         try await store.pool.read { db in
             guard let entry = try ConsentLedger.latest(id, db) else { throw ConsentError.notFound(what: "consent \(id)") }
-            let recordedAt = Timestamp.format(Timestamp.date(millis: entry.recordedAt))
+            let recordedAt = Timestamp.format(millis: entry.recordedAt)
             let hashHex = entry.textsHash.map { Digest.hex([UInt8]($0)) }
             guard let hash = entry.textsHash,
                   let row = try KeptTextsRecord.fetchOne(db, sql: "SELECT * FROM policy_texts WHERE texts_hash = ?", arguments: [hash])
@@ -82,7 +82,7 @@ public struct PolicyTextArchive: Sendable {
             }
             let texts = try Self.checked(row)
             return KeptTexts(consentID: id.rawValue, sequence: entry.seq, recordedAt: recordedAt, method: entry.method,
-                             textsHash: hashHex ?? "", keptAt: Timestamp.format(Timestamp.date(millis: row.keptAt)), texts: texts)
+                             textsHash: hashHex ?? "", keptAt: Timestamp.format(millis: row.keptAt), texts: texts)
         }
     }
 }

@@ -32,7 +32,7 @@ public struct WindDownStepRecord: Codable, Sendable, FetchableRecord, Persistabl
         case completedAt = "completed_at"
     }
 
-    public var completed: String { Timestamp.format(Timestamp.date(millis: completedAt)) }
+    public var completed: String { Timestamp.format(millis: completedAt) }
 }
 
 /// What the archive decided, as recorded.

@@ -53,8 +53,8 @@ struct HoldListCommand: AsyncParsableCommand {
         if output.json { return try Output.json(holds) }
         if holds.isEmpty { return Output.line("no holds") }
         Output.table(["id", "kind", "on", "subject", "since", "until", "reason"], holds.map { h in
-            [String(h.id ?? 0), h.kind, h.subjectKind, h.subject, Timestamp.format(Timestamp.date(millis: h.createdAt)),
-             h.until.map { Timestamp.format(Timestamp.date(millis: $0)) + (h.isActive(at: clock.now()) ? "" : " (EXPIRED: keeps nothing)") } ?? "-",
+            [String(h.id ?? 0), h.kind, h.subjectKind, h.subject, Timestamp.format(millis: h.createdAt),
+             h.until.map { Timestamp.format(millis: $0) + (h.isActive(at: clock.now()) ? "" : " (EXPIRED: keeps nothing)") } ?? "-",
              h.reason ?? ""]
         })
     }
@@ -78,7 +78,7 @@ enum HoldWarnings {
     static func emit(_ global: GlobalOptions, store: PrivacyDatabase) async {
         guard let clock = try? global.clock(), let expired = try? await HoldBook(store: store, clock: clock).expired() else { return }
         for h in expired {
-            Output.note("privacyctl: warning: hold \(h.id ?? 0) (\(h.kind) on \(h.subjectKind)) expired \(Timestamp.format(Timestamp.date(millis: h.until ?? 0))) and keeps nothing; release it or add a new one")
+            Output.note("privacyctl: warning: hold \(h.id ?? 0) (\(h.kind) on \(h.subjectKind)) expired \(Timestamp.format(millis: h.until ?? 0)) and keeps nothing; release it or add a new one")
         }
     }
 }
