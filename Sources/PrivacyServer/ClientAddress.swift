@@ -16,14 +16,30 @@ struct ClientAddress: Sendable {
     /// `X-Forwarded-For` hop that is not itself a trusted proxy (each proxy appends the address it
     /// saw; hops further left were written by the client and prove nothing).
     func prefix(_ request: Request, _ context: PrivacyRequestContext) -> String? {
-        let peer = context.remoteAddress?.ipAddress
-        if let trusted = trustedProxies, let peer, trusted.contains(peer),
-           let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] {
+        if let trusted = trustedProxies, let peer = context.remoteAddress?.ipAddress, trusted.contains(peer),
+           let forwarded = request.headers[Self.forwardedFor] {
             let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if let client = hops.reversed().first(where: { !trusted.contains($0) }) {
                 return IPPrefix.truncate(client)
             }
         }
-        return peer.flatMap(IPPrefix.truncate)
+        return context.remoteAddress.flatMap(Self.prefix(of:))
+    }
+
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    /// The peer's prefix from the socket address's bytes (not from its text: `ipAddress` writes it
+    /// out with `inet_ntop` and `IPPrefix.truncate` would read it back with `inet_pton`).
+    static func prefix(of peer: SocketAddress) -> String? {
+        switch peer {
+        case .v4(let address):
+            var raw = address.address.sin_addr
+            return withUnsafeBytes(of: &raw) { IPPrefix.truncate(ipv4: $0) }
+        case .v6(let address):
+            var raw = address.address.sin6_addr
+            return withUnsafeBytes(of: &raw) { IPPrefix.truncate(ipv6: $0) }
+        case .unixDomainSocket:
+            return nil
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Consent
 
@@ -45,6 +46,31 @@ struct IPPrefixTests {
         for address in ["203.0.113.77", "2001:db8:abcd:12::1", "::ffff:203.0.113.77"] {
             let once = try #require(IPPrefix.truncate(address))
             #expect(IPPrefix.truncate(once) == once)
+        }
+    }
+
+    @Test("from an address's bytes as from its text: 3 000 random IPv4, IPv6, IPv4-mapped and 6to4 addresses")
+    func bytesAsText() {
+        var generator = SeededRandom(seed: "addresses")
+        for i in 0..<3_000 {
+            var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            if i % 4 == 0 {
+                var v4 = in_addr()
+                withUnsafeMutableBytes(of: &v4) { $0.copyBytes(from: bytes[0..<4]) }
+                var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+                inet_ntop(AF_INET, &v4, &text, socklen_t(text.count))
+                let fromBytes = bytes.prefix(4).withUnsafeBytes { IPPrefix.truncate(ipv4: $0) }
+                #expect(fromBytes == IPPrefix.truncate(String(cString: text)))
+                continue
+            }
+            if i % 4 == 1 { for j in 0..<10 { bytes[j] = 0 }; bytes[10] = 0xff; bytes[11] = 0xff }   // ::ffff:a.b.c.d
+            if i % 4 == 2 { bytes[0] = 0x20; bytes[1] = 0x02 }                                        // 2002::/16
+            var v6 = in6_addr()
+            withUnsafeMutableBytes(of: &v6) { $0.copyBytes(from: bytes) }
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            inet_ntop(AF_INET6, &v6, &text, socklen_t(text.count))
+            let fromBytes = bytes.withUnsafeBytes { IPPrefix.truncate(ipv6: $0) }
+            #expect(fromBytes == IPPrefix.truncate(String(cString: text)), "\(String(cString: text))")
         }
     }
 }

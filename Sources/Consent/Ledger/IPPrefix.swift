@@ -12,14 +12,40 @@ public enum IPPrefix {
         if let percent = text.firstIndex(of: "%") { text = String(text[..<percent]) }  // zone id
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
-            return truncateV4(withUnsafeBytes(of: &v4) { Array($0) })
+            return withUnsafeBytes(of: &v4) { truncate(ipv4: $0) }
         }
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-        var bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
-            return truncateV4(Array(bytes[12..<16]))
+        return withUnsafeBytes(of: &v6) { truncate(ipv6: $0) }
+    }
+
+    /// As ``truncate(_:)`` for the 4 bytes of an IPv4 address in network order (a socket's peer,
+    /// without writing it out as text and reading it back first).
+    public static func truncate(ipv4 b: UnsafeRawBufferPointer) -> String {
+        precondition(b.count == 4)
+        // At most "255.255.255.0": three numbers and the dots, written byte by byte.
+        return String(unsafeUninitializedCapacity: 13) { out in
+            var at = 0
+            for i in 0..<3 {
+                let n = b[i]
+                if n >= 100 { out[at] = UInt8(ascii: "0") + n / 100; at += 1 }
+                if n >= 10 { out[at] = UInt8(ascii: "0") + n / 10 % 10; at += 1 }
+                out[at] = UInt8(ascii: "0") + n % 10
+                out[at + 1] = UInt8(ascii: ".")
+                at += 2
+            }
+            out[at] = UInt8(ascii: "0")
+            return at + 1
         }
+    }
+
+    /// As ``truncate(_:)`` for the 16 bytes of an IPv6 address in network order.
+    public static func truncate(ipv6 raw: UnsafeRawBufferPointer) -> String? {
+        precondition(raw.count == 16)
+        if raw[0..<10].allSatisfy({ $0 == 0 }) && raw[10] == 0xff && raw[11] == 0xff {
+            return truncate(ipv4: UnsafeRawBufferPointer(rebasing: raw[12..<16]))
+        }
+        var bytes = Array(raw)
         // 6to4 (2002::/16, RFC 3056) carries the whole IPv4 address in bits 16–47, so its /48 would
         // keep it: truncate the embedded IPv4 to its /24 as well. (Teredo, 2001::/32, keeps the
         // client's address in the last 64 bits and only the Teredo server's in the /48: the /48 is
@@ -31,9 +57,5 @@ public enum IPPrefix {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         guard inet_ntop(AF_INET6, &out, &buffer, socklen_t(buffer.count)) != nil else { return nil }
         return String(cString: buffer)
-    }
-
-    private static func truncateV4(_ b: [UInt8]) -> String {
-        "\(b[0]).\(b[1]).\(b[2]).0"
     }
 }
