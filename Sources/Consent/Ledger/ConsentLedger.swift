@@ -13,9 +13,9 @@ public struct ConsentLedger: Sendable {
     let random: any RandomSource
     /// The server's group-commit writer; `nil` in the CLI, which writes one transaction per command.
     let writer: GroupCommitter?
-    /// Worked out once, not per request: the calendar of the policy's time zone and the texts
-    /// (with their canonical document and hash) in each language.
-    let calendar: Calendar
+    /// Worked out once, not per request: when a choice made now expires (in the policy's time
+    /// zone), and the texts (with their canonical document and hash) in each language.
+    let expiry: ConsentExpiry
     let textSnapshots: [String: TextsSnapshot]
 
     public init(store: PrivacyDatabase, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
@@ -25,7 +25,7 @@ public struct ConsentLedger: Sendable {
         self.clock = clock
         self.random = random
         self.writer = writer
-        self.calendar = policy.calendar
+        self.expiry = ConsentExpiry(calendar: policy.calendar, days: policy.consent.validDays)
         var snapshots: [String: TextsSnapshot] = [:]
         for language in policy.textLanguages { snapshots[language] = TextsSnapshot(policy.texts(language: language)) }
         self.textSnapshots = snapshots
@@ -86,7 +86,7 @@ public struct ConsentLedger: Sendable {
                        provenance: Provenance, source: EntrySource, reason: String?,
                        pageURL: String?, language: String?) -> LedgerEntry {
         let now = clock.now()
-        let expires = calendar.date(byAdding: .day, value: policy.consent.validDays, to: now) ?? now
+        let expires = expiry.expiry(after: now)
         // A refusal needs no proof (Art. 7(1) is about consent): by default it is kept without the
         // IP prefix and user agent (Art. 5(1)(c)).
         let minimise = policy.consent.minimiseRefusals && !grantsOptional(purposes: purposes, services: services)
