@@ -102,4 +102,10 @@ struct ContactRoutesTests {
         let stored = try await fixture.archive.show(reference).name
         #expect(Array(stored.utf8) == Array(name.utf8))
     }
+
+    @Test("the 201's body is written as JSONEncoder writes it", arguments: ["K7Q2-M9X4", "ABCD-EFGH", "a\"b\\c/d", ""])
+    func createdAsTheEncoder(_ reference: String) throws {
+        let created = ContactRoutes.Created(reference: reference)
+        #expect(created.apiJSON() == [UInt8](try JSONEncoder.api.encode(created)))
+    }
 }

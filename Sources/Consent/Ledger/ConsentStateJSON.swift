@@ -36,14 +36,16 @@ extension ConsentState: PrebuiltAPIJSON {
 }
 
 /// Writes JSON as `JSONEncoder` does for the simple cases; refuses (returns `false` for) the others.
-struct APIJSONWriter {
-    var out: [UInt8] = []
+package struct APIJSONWriter {
+    package var out: [UInt8] = []
     private var first = true
 
-    mutating func open() { out.append(UInt8(ascii: "{")); first = true }
-    mutating func close() { out.append(UInt8(ascii: "}")); first = false }
+    package init() {}
 
-    mutating func key(_ name: StaticString) {
+    package mutating func open() { out.append(UInt8(ascii: "{")); first = true }
+    package mutating func close() { out.append(UInt8(ascii: "}")); first = false }
+
+    package mutating func key(_ name: StaticString) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
         out.append(UInt8(ascii: "\""))
@@ -51,10 +53,10 @@ struct APIJSONWriter {
         out.append(contentsOf: #"":"#.utf8)
     }
 
-    mutating func bool(_ value: Bool) { out.append(contentsOf: value ? "true".utf8 : "false".utf8) }
+    package mutating func bool(_ value: Bool) { out.append(contentsOf: value ? "true".utf8 : "false".utf8) }
 
     /// `"` and `\` escaped, `/` and non-ASCII as they are; a control character is left to the encoder.
-    mutating func string(_ text: String) -> Bool {
+    package mutating func string(_ text: String) -> Bool {
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             if byte < 0x20 { return false }
@@ -67,7 +69,7 @@ struct APIJSONWriter {
 
     /// An object of booleans; its keys must be plain ids (a–z, 0–9, `_`, `-`), whose byte order is
     /// the encoder's sorted order.
-    mutating func choices(_ choices: [String: Bool]) -> Bool {
+    package mutating func choices(_ choices: [String: Bool]) -> Bool {
         let plain = choices.keys.allSatisfy { key in
             key.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F || $0 == 0x2D }
         }

@@ -33,8 +33,17 @@ struct ContactRoutes {
         }
     }
 
-    struct Created: ResponseEncodable {
+    struct Created: ResponseEncodable, PrebuiltAPIJSON {
         var reference: String
+
+        /// `{"reference":"…"}` as `JSONEncoder` writes it, without running it per request.
+        func apiJSON() -> [UInt8]? {
+            var w = APIJSONWriter()
+            w.open()
+            w.key("reference"); guard w.string(reference) else { return nil }
+            w.close()
+            return w.out
+        }
     }
 
     func register(on router: Router<PrivacyRequestContext>) {
