@@ -119,7 +119,7 @@ enum StrictJSON {
             switch c {
             case UInt8(ascii: "{"):
                 index += 1
-                var object: [String: Value] = [:]
+                var object = [String: Value](minimumCapacity: 8)   // a body's object: no growing on the way
                 skipSpace()
                 if peek() == UInt8(ascii: "}") { index += 1; return .object(object) }
                 while true {
@@ -159,8 +159,9 @@ enum StrictJSON {
         /// A string's text, its escapes resolved; an unpaired surrogate is refused (as `JSONDecoder` does).
         mutating func text() throws(Failure) -> String {
             let start = index + 1
-            let raw = try string()
-            if !raw.contains(UInt8(ascii: "\\")) {
+            let (raw, escaped, ascii) = try string()
+            if !escaped {
+                if ascii { return String(decoding: raw, as: UTF8.self) }   // ASCII is UTF-8 already
                 guard let text = String(validating: raw, as: UTF8.self) else {
                     throw .syntax(offset: start, reason: "string is not valid UTF-8")
                 }
@@ -202,18 +203,21 @@ enum StrictJSON {
         }
 
         /// Reads a string (the opening quote is next), validating its escapes; returns its raw bytes
-        /// (``text()`` checks that they are UTF-8).
-        mutating func string() throws(Failure) -> ArraySlice<UInt8> {
+        /// (``text()`` checks that they are UTF-8), whether it holds an escape, and whether it is ASCII.
+        mutating func string() throws(Failure) -> (raw: ArraySlice<UInt8>, escaped: Bool, ascii: Bool) {
             try expect(UInt8(ascii: "\""))
             let start = index
+            var escaped = false
+            var ascii = true
             while true {
                 guard let c = peek() else { throw .syntax(offset: index, reason: "unterminated string") }
                 switch c {
                 case UInt8(ascii: "\""):
                     let raw = bytes[start..<index]
                     index += 1
-                    return raw
+                    return (raw, escaped, ascii)
                 case UInt8(ascii: "\\"):
+                    escaped = true
                     index += 1
                     guard let e = peek() else { throw .syntax(offset: index, reason: "unterminated escape") }
                     if e == UInt8(ascii: "u") {
@@ -229,6 +233,9 @@ enum StrictJSON {
                     index += 1
                 case 0..<0x20:
                     throw .syntax(offset: index, reason: "control character in string")
+                case 0x80...:
+                    ascii = false
+                    index += 1
                 default:
                     index += 1
                 }

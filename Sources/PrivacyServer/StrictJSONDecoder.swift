@@ -281,4 +281,39 @@ enum StrictMember {
     static func value<T: Decodable>(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> T? {
         try presentValue(T.self, object, key, [])
     }
+
+    // The member types the bodies have (`String?`, `Bool?`, `[String: Bool]?`), read without the
+    // generic path's casts and coding paths when the value is what the type wants; anything else
+    // (a wrong type, a null inside the object) goes the generic way, which names it exactly as
+    // before. (The generic path was 4 % of a consent request.)
+
+    static func text(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> String? {
+        switch object[key.stringValue] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: return try presentValue(String.self, object, key, [])
+        }
+    }
+
+    static func flag(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> Bool? {
+        switch object[key.stringValue] {
+        case nil, .null?: return nil
+        case .bool(let flag)?: return flag
+        default: return try presentValue(Bool.self, object, key, [])
+        }
+    }
+
+    static func flags(_ object: [String: StrictJSON.Value], _ key: some CodingKey) throws -> [String: Bool]? {
+        switch object[key.stringValue] {
+        case nil, .null?: return nil
+        case .object(let members)?:
+            var flags = [String: Bool](minimumCapacity: members.count)
+            for (name, member) in members {
+                guard case .bool(let flag) = member else { return try presentValue([String: Bool].self, object, key, []) }
+                flags[name] = flag
+            }
+            return flags
+        default: return try presentValue([String: Bool].self, object, key, [])
+        }
+    }
 }

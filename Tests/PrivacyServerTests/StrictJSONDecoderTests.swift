@@ -62,7 +62,7 @@ struct StrictJSONDecoderTests {
     /// A random body over the members both bodies read (and one they do not), each member of a
     /// random JSON type; sometimes an object of flags with one wrong element.
     static func randomBody(_ keys: [String], _ generator: inout some RandomNumberGenerator) -> String {
-        let scalars = [#""text""#, #""Gr\u00fc\u00dfe""#, "true", "false", "null", "0", "-1.5e3", #"["a",1]"#, #"{}"#, #"{"a":true}"#,
+        let scalars = [#""text""#, #""Gr\u00fc\u00dfe""#, #""Grüße 山田""#, "true", "false", "null", "0", "-1.5e3", #"["a",1]"#, #"{}"#, #"{"a":true}"#,
                        #"{"a":true,"b":false}"#, #"{"a":null}"#, #"{"a":"yes"}"#, #"{"a":true,"b":1}"#, #"{"x":{"y":true}}"#]
         var members: [String] = []
         for key in (keys + ["unknown"]).shuffled(using: &generator) where Bool.random(using: &generator) {

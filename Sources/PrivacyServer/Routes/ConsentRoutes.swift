@@ -25,13 +25,13 @@ struct ConsentRoutes {
 
         /// As the synthesised `init(from:)`: member by member in the order of `CodingKeys`.
         init(strict o: [String: StrictJSON.Value]) throws {
-            purposes = try StrictMember.value(o, CodingKeys.purposes)
-            services = try StrictMember.value(o, CodingKeys.services)
-            method = try StrictMember.value(o, CodingKeys.method)
-            language = try StrictMember.value(o, CodingKeys.language)
-            consentID = try StrictMember.value(o, CodingKeys.consentID)
-            policyVersion = try StrictMember.value(o, CodingKeys.policyVersion)
-            pageURL = try StrictMember.value(o, CodingKeys.pageURL)
+            purposes = try StrictMember.flags(o, CodingKeys.purposes)
+            services = try StrictMember.flags(o, CodingKeys.services)
+            method = try StrictMember.text(o, CodingKeys.method)
+            language = try StrictMember.text(o, CodingKeys.language)
+            consentID = try StrictMember.text(o, CodingKeys.consentID)
+            policyVersion = try StrictMember.text(o, CodingKeys.policyVersion)
+            pageURL = try StrictMember.text(o, CodingKeys.pageURL)
         }
     }
 

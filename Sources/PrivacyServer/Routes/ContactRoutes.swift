@@ -23,13 +23,13 @@ struct ContactRoutes {
 
         /// As the synthesised `init(from:)`: member by member in the order of `CodingKeys`.
         init(strict o: [String: StrictJSON.Value]) throws {
-            name = try StrictMember.value(o, CodingKeys.name)
-            email = try StrictMember.value(o, CodingKeys.email)
-            phone = try StrictMember.value(o, CodingKeys.phone)
-            message = try StrictMember.value(o, CodingKeys.message)
-            callbackTime = try StrictMember.value(o, CodingKeys.callbackTime)
-            privacyNoticeAccepted = try StrictMember.value(o, CodingKeys.privacyNoticeAccepted)
-            consentID = try StrictMember.value(o, CodingKeys.consentID)
+            name = try StrictMember.text(o, CodingKeys.name)
+            email = try StrictMember.text(o, CodingKeys.email)
+            phone = try StrictMember.text(o, CodingKeys.phone)
+            message = try StrictMember.text(o, CodingKeys.message)
+            callbackTime = try StrictMember.text(o, CodingKeys.callbackTime)
+            privacyNoticeAccepted = try StrictMember.flag(o, CodingKeys.privacyNoticeAccepted)
+            consentID = try StrictMember.text(o, CodingKeys.consentID)
         }
     }
 
