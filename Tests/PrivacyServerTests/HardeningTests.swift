@@ -29,6 +29,24 @@ struct HardeningTests {
         #expect(CanonicalPathMiddleware.check(path) == .normalised("/v1/consents"))
     }
 
+    @Test("a dot segment is recognised on the bytes as the lower-case-and-replace reading does, over 5 000 random segments")
+    func dotSegmentAsBefore() {
+        // The reading the byte scan replaced: lower-case the segment, turn each %2e into a dot.
+        func before(_ segment: Substring) -> Int {
+            let lowered = segment.lowercased().replacingOccurrences(of: "%2e", with: ".")
+            return lowered == "." ? 1 : lowered == ".." ? 2 : 0
+        }
+        let pieces = [".", "%2e", "%2E", "%2", "%", "2", "e", "E", "a", "%25", "%2f", "..", "~", "é"]
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<5_000 {
+            let segment = (0..<Int.random(in: 1...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(CanonicalPathMiddleware.dotSegment(segment[...]) == before(segment[...]), "\(segment)")
+        }
+        for segment in [".", "..", "...", "%2e", "%2E%2e", ".%2E", "%2e%2e%2e", "", "a", "%2ea"] {
+            #expect(CanonicalPathMiddleware.dotSegment(segment[...]) == before(segment[...]), "\(segment)")
+        }
+    }
+
     @Test("canonical paths are untouched; .. cannot climb above the root", arguments: ["/", "/v1/config", "/v1/consents/abcdefgh12345678abcdefgh", "/healthz", "/consent.js"])
     func canonical(path: String) {
         #expect(CanonicalPathMiddleware.check(path) == .canonical)

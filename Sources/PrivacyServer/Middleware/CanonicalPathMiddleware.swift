@@ -60,10 +60,24 @@ struct CanonicalPathMiddleware: RouterMiddleware {
         return previous != UInt8(ascii: "/")
     }
 
-    /// 1 for `.`, 2 for `..` (each dot plain or as `%2e`/`%2E`), else 0.
-    private static func dotSegment(_ segment: Substring) -> Int {
-        let lowered = segment.lowercased().replacingOccurrences(of: "%2e", with: ".")
-        return lowered == "." ? 1 : lowered == ".." ? 2 : 0
+    /// 1 for `.`, 2 for `..` (each dot plain or as `%2e`/`%2E`), else 0. On the bytes: Foundation's
+    /// `replacingOccurrences` was the most of refusing a path such as `/v1/consents/`.
+    static func dotSegment(_ segment: Substring) -> Int {
+        var dots = 0
+        var bytes = segment.utf8[...]
+        while let first = bytes.first {
+            if first == UInt8(ascii: ".") {
+                bytes = bytes.dropFirst()
+            } else if first == UInt8(ascii: "%"), bytes.count >= 3,
+                      bytes.dropFirst().first == UInt8(ascii: "2"), bytes.dropFirst(2).first.map({ $0 | 0x20 }) == UInt8(ascii: "e") {
+                bytes = bytes.dropFirst(3)
+            } else {
+                return 0
+            }
+            dots += 1
+            if dots > 2 { return 0 }
+        }
+        return dots
     }
 
     /// `true` when the segment escapes an unreserved character (ALPHA, DIGIT, `-._~`).
