@@ -67,6 +67,25 @@ package struct APIJSONWriter {
         return true
     }
 
+    /// An object of texts; its keys must be plain ids or dotted paths of them (a–z, 0–9, `_`, `-`, `.`),
+    /// whose byte order is the encoder's sorted order; `false` (nothing written) for any other key.
+    package mutating func texts(_ texts: [String: String]) -> Bool {
+        let plain = texts.keys.allSatisfy { key in
+            key.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E }
+        }
+        guard plain else { return false }
+        out.append(UInt8(ascii: "{"))
+        for (i, key) in texts.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: key.utf8)
+            out.append(contentsOf: #"":"#.utf8)
+            guard string(texts[key]!) else { return false }
+        }
+        out.append(UInt8(ascii: "}"))
+        return true
+    }
+
     /// An object of booleans; its keys must be plain ids (a–z, 0–9, `_`, `-`), whose byte order is
     /// the encoder's sorted order.
     package mutating func choices(_ choices: [String: Bool]) -> Bool {
