@@ -5,7 +5,9 @@
 # Each round starts each binary's server on a fresh database (as scripts/bench does) and loads it
 # with wrk (64 connections, 2 threads, load.lua) for a 2 s warm-up and SECONDS (default 5) per mode
 # (healthz, consents, contacts); prints one line per run: requests/s, p99, server CPU per request.
-#   AB_MODES="consents contacts"   which modes (default: healthz consents contacts; also: config, state)
+#   AB_MODES="consents contacts"   which modes (default: healthz consents contacts; also: config, state,
+#              refused (400 for a non-canonical path) and invalid (422 for a consent without method),
+#              whose answers wrk counts as status errors)
 #   AB_PIN=1   the server on CPU 0 and wrk (one thread) on CPU 1: the two do not take each other's
 #              time slices, and server CPU per request is measured with far less noise on a shared
 #              2-core machine (the figures are then not those of scripts/bench, which pins nothing)

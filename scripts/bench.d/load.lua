@@ -6,6 +6,8 @@
 --   BENCH_MODE=state    GET /v1/consents/$BENCH_CONSENT_ID (a returning visitor's page view: one ledger read)
 --   BENCH_MODE=consents POST /v1/consents                 (validated, hash-chained, committed before the 201)
 --   BENCH_MODE=contacts POST /v1/contact-requests         (validated, sealed, blind-indexed, committed)
+--   BENCH_MODE=refused  GET /v1/consents/                 (400: a path not in canonical form; ab.sh only)
+--   BENCH_MODE=invalid  POST /v1/consents without method  (422 naming the field; ab.sh only)
 --
 --   BENCH_POLICY_VERSION  the policy_version the consents must name (taken from GET /v1/config)
 --   BENCH_OUT             where done() writes the summary as JSON (requests, errors, latency in µs)
@@ -51,8 +53,18 @@ elseif mode == "contacts" then
       counter = counter + 1
       return wrk.format("POST", "/v1/contact-requests", json_headers, string.format(template, tid or 0, counter))
    end
+elseif mode == "refused" then
+   -- Refusing must cost less than accepting: these answers are all 400 (counted as errors.status).
+   wrk.method = "GET"
+   wrk.path = "/v1/consents/"
+elseif mode == "invalid" then
+   -- A consent body that parses but breaks a rule: 422 with the field named, nothing stored.
+   wrk.method = "POST"
+   wrk.path = "/v1/consents"
+   wrk.headers = json_headers
+   wrk.body = '{"policy_version":"' .. policy_version .. '","purposes":{"necessary":true}}'
 else
-   error("BENCH_MODE must be healthz, config, state, consents or contacts, not " .. mode)
+   error("BENCH_MODE must be healthz, config, state, consents, contacts, refused or invalid, not " .. mode)
 end
 
 local next_tid = 1
