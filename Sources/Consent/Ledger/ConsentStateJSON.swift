@@ -67,39 +67,31 @@ package struct APIJSONWriter {
         return true
     }
 
-    /// An object of texts; its keys must be plain ids or dotted paths of them (a–z, 0–9, `_`, `-`, `.`),
-    /// whose byte order is the encoder's sorted order; `false` (nothing written) for any other key.
+    /// An object of texts; its keys must be plain ids or dotted paths of them (a–z, 0–9, `_`, `-`, `.`);
+    /// `false` for any other key or a text the encoder must write.
     package mutating func texts(_ texts: [String: String]) -> Bool {
-        let plain = texts.keys.allSatisfy { key in
-            key.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E }
-        }
-        guard plain else { return false }
-        out.append(UInt8(ascii: "{"))
-        for (i, key) in texts.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: key.utf8)
-            out.append(contentsOf: #"":"#.utf8)
-            guard string(texts[key]!) else { return false }
-        }
-        out.append(UInt8(ascii: "}"))
-        return true
+        object(texts, dotted: true) { w, text in w.string(text) }
     }
 
-    /// An object of booleans; its keys must be plain ids (a–z, 0–9, `_`, `-`), whose byte order is
-    /// the encoder's sorted order.
+    /// An object of booleans; its keys must be plain ids (a–z, 0–9, `_`, `-`); `false` for any other key.
     package mutating func choices(_ choices: [String: Bool]) -> Bool {
-        let plain = choices.keys.allSatisfy { key in
-            key.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F || $0 == 0x2D }
+        object(choices, dotted: false) { w, flag in w.bool(flag); return true }
+    }
+
+    /// An object with its keys sorted: for plain ids (and, `dotted`, `.`) the keys' byte order is
+    /// the encoder's sorted order, so other keys are refused before anything is written.
+    private mutating func object<V>(_ members: [String: V], dotted: Bool, _ value: (inout APIJSONWriter, V) -> Bool) -> Bool {
+        let plain = members.keys.allSatisfy { key in
+            key.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F || $0 == 0x2D || (dotted && $0 == 0x2E) }
         }
         guard plain else { return false }
         out.append(UInt8(ascii: "{"))
-        for (i, key) in choices.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+        for (i, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: key.utf8)
             out.append(contentsOf: #"":"#.utf8)
-            bool(choices[key]!)
+            guard value(&self, members[key]!) else { return false }
         }
         out.append(UInt8(ascii: "}"))
         return true
