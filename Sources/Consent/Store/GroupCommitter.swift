@@ -28,10 +28,11 @@ public final class GroupCommitter: Sendable {
         /// Whether `ledgerTail` was checked against the head inside the transaction now open. The
         /// writer holds SQLite's write lock until it commits, so once checked the tail stays the
         /// ledger's end for the rest of the transaction, and later appends need not read the head.
+        /// (A failing write drops `ledgerTail`, and the next append reads the head again.)
         var checkedInTransaction = false
         init() {}
 
-        /// Called when a transaction begins, and when a write fails (its appends may be rolled back).
+        /// Called when a transaction begins.
         func forgetCheck() { checkedInTransaction = false }
     }
 
@@ -121,7 +122,6 @@ public final class GroupCommitter: Sendable {
             } catch {
                 // The commit itself failed: nobody in this batch was acknowledged, nothing is carried on.
                 carry.ledgerTail = nil
-                carry.forgetCheck()
                 errors = batch.map { _ in error }
                 health?.record(.failure(error))
             }
@@ -141,7 +141,6 @@ public final class GroupCommitter: Sendable {
             for item in batch { try item.apply(db, carry) }
         } catch {
             carry.ledgerTail = nil
-            carry.forgetCheck()
             throw OneWriteFailed()
         }
         return Array(repeating: nil, count: batch.count)
@@ -159,7 +158,6 @@ public final class GroupCommitter: Sendable {
                 return nil
             } catch {
                 carry.ledgerTail = nil
-                carry.forgetCheck()
                 return error
             }
         }
