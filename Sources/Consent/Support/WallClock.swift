@@ -45,7 +45,7 @@ public enum Timestamp {
     public static func format(millis: Int64) -> String {
         guard millis >= 0 && millis < lastMillisOf9999 else { return foundationFormat(date(millis: millis)) }
         let (day, timeOfDay) = millis.quotientAndRemainder(dividingBy: 86_400_000)
-        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
+        let date = CalendarDay(dayNumber: Int(day))
         let (seconds, ms) = timeOfDay.quotientAndRemainder(dividingBy: 1000)
         return String(unsafeUninitializedCapacity: 24) { out in
             func put(_ value: Int64, _ digits: Int, at start: Int) {
@@ -55,8 +55,8 @@ public enum Timestamp {
                     value /= 10
                 }
             }
-            put(year, 4, at: 0); out[4] = UInt8(ascii: "-"); put(month, 2, at: 5); out[7] = UInt8(ascii: "-")
-            put(dayOfMonth, 2, at: 8); out[10] = UInt8(ascii: "T"); put(seconds / 3600, 2, at: 11); out[13] = UInt8(ascii: ":")
+            put(Int64(date.year), 4, at: 0); out[4] = UInt8(ascii: "-"); put(Int64(date.month), 2, at: 5); out[7] = UInt8(ascii: "-")
+            put(Int64(date.day), 2, at: 8); out[10] = UInt8(ascii: "T"); put(seconds / 3600, 2, at: 11); out[13] = UInt8(ascii: ":")
             put(seconds / 60 % 60, 2, at: 14); out[16] = UInt8(ascii: ":"); put(seconds % 60, 2, at: 17)
             out[19] = UInt8(ascii: "."); put(ms, 3, at: 20); out[23] = UInt8(ascii: "Z")
             return 24
@@ -66,19 +66,6 @@ public enum Timestamp {
     /// 10000-01-01T00:00:00Z in milliseconds since 1970.
     static let lastMillisOf9999: Int64 = 253_402_300_800_000
 
-    /// The proleptic Gregorian date of a day counted from 1970-01-01 (≥ 0), after Howard Hinnant's
-    /// `civil_from_days` (the year counted from March, so that the leap day is the year's last).
-    static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468                                  // days since 0000-03-01
-        let era = z / 146_097                                   // 400-year cycles
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 
     public static func parse(_ text: String) -> Date? {
         if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return d }
