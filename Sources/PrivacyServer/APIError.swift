@@ -74,20 +74,24 @@ struct APIError: Error, Sendable {
     /// error should cost less to answer than a success, not more: the encoder was a tenth of a 400),
     /// by the encoder for the rest (control characters, field names other than plain ids).
     var envelopeJSON: [UInt8] {
+        if let written = handWrittenEnvelope() { return written }
+        let body = Envelope(error: .init(code: code, message: message, fields: fields))
+        return [UInt8]((try? JSONEncoder.api.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8))
+    }
+
+    /// As ``ConsentState``'s `apiJSON()`: `nil` as soon as a text is one the encoder must write.
+    private func handWrittenEnvelope() -> [UInt8]? {
         var w = APIJSONWriter()
         w.out.reserveCapacity(96 + message.utf8.count)
         w.open()
         w.key("error")
         w.open()
-        var written = true
-        w.key("code"); written = written && w.string(code)
-        if let fields { w.key("fields"); written = written && w.texts(fields) }
-        w.key("message"); written = written && w.string(message)
+        w.key("code"); guard w.string(code) else { return nil }
+        if let fields { w.key("fields"); guard w.texts(fields) else { return nil } }
+        w.key("message"); guard w.string(message) else { return nil }
         w.close()
         w.close()
-        if written { return w.out }
-        let body = Envelope(error: .init(code: code, message: message, fields: fields))
-        return [UInt8]((try? JSONEncoder.api.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8))
+        return w.out
     }
 }
 
