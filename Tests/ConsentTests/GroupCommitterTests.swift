@@ -162,12 +162,15 @@ struct GroupCommitterTests {
                 if case .statement(let statement) = event { statements.withLock { $0.append(statement.sql) } }
             }
         }
-        // The first write holds the writer while the 120 appends queue up behind it: they form one batch.
+        // The first write holds the writer until the 120 appends have queued up behind it: they form
+        // one batch. (Waiting for the count, not a fixed time: a busy test run may start the
+        // appends' tasks late.)
         let started = Mutex(false)
         let holder = Task {
             try await writer.submit { db -> Int in
                 started.withLock { $0 = true }
-                Thread.sleep(forTimeInterval: 0.3)
+                let deadline = Date().addingTimeInterval(60)
+                while writer.waitingCount < 120 && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
                 return try Int.fetchOne(db, sql: "SELECT 1") ?? 0
             }
         }

@@ -90,6 +90,9 @@ public final class GroupCommitter: Sendable {
         }
     }
 
+    /// How many writes wait for the next batch (tests use it to line a batch up).
+    var waitingCount: Int { queue.withLock { $0.pending.count } }
+
     /// Takes the next batch, or ends the drain (under the same lock) when nothing is waiting.
     private func nextBatch() -> [Pending]? {
         queue.withLock { queue in
