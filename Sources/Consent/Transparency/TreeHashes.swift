@@ -33,7 +33,7 @@ public enum TreeHashes {
         let insert = try db.cachedStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
         var at = Merkle.storedHashIndex(level: 0, n: range.size)
         for h in range.append(leafHash) {
-            try insert.execute(arguments: [tree.rawValue, at, Data(h)])
+            try insert.execute { bind in bind(tree.rawValue); bind(at); bind(Data(h)) }
             at += 1
         }
     }

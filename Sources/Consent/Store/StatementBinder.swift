@@ -1,0 +1,50 @@
+import GRDB
+#if canImport(GRDBSQLite)
+import GRDBSQLite
+#else
+import SQLite3
+#endif
+
+/// Binds a statement's values one by one, each through GRDB's own `StatementBinding` (the same
+/// `sqlite3_bind_*` call GRDB makes), for the inserts on the writer's hot path.
+///
+/// `execute(arguments:)` first builds an array of existential values, converts each to a
+/// `DatabaseValue` and checks the array against the statement, then binds and releases it all:
+/// for the ledger's 25-column row and its Merkle hashes that cost more than SQLite's insert, on
+/// the writer's thread — the one serial stage of a durable request. GRDB still resets and runs
+/// the statement (`setUncheckedArguments`, `execute()`: its hooks, its errors); only the binding
+/// is done here, and the count is checked against the statement's parameters before it runs.
+struct StatementBinder {
+    private let statement: SQLiteStatement
+    private var index: CInt = 1
+    private var failure: CInt = SQLITE_OK
+
+    fileprivate init(_ statement: SQLiteStatement) { self.statement = statement }
+
+    /// Binds the next parameter (`nil` binds NULL).
+    mutating func callAsFunction(_ value: some StatementBinding) {
+        let code = value.bind(to: statement, at: index)
+        if code != SQLITE_OK && failure == SQLITE_OK { failure = code }
+        index += 1
+    }
+
+    fileprivate func check(_ statement: Statement) throws {
+        let expected = sqlite3_bind_parameter_count(self.statement)
+        guard failure == SQLITE_OK, index - 1 == expected else {
+            throw DatabaseError(resultCode: failure == SQLITE_OK ? .SQLITE_RANGE : ResultCode(rawValue: failure),
+                                message: "bound \(index - 1) of \(expected) parameters", sql: statement.sql)
+        }
+    }
+}
+
+extension Statement {
+    /// Binds every parameter in order with `bind`, then executes the statement.
+    func execute(binding bind: (inout StatementBinder) -> Void) throws {
+        // Resets the statement and clears the previous bindings; binds nothing itself.
+        setUncheckedArguments(StatementArguments())
+        var binder = StatementBinder(sqliteStatement)
+        bind(&binder)
+        try binder.check(self)
+        try execute()
+    }
+}
