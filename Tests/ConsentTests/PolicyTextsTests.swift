@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import Consent
 import Vault
@@ -263,5 +264,58 @@ struct PolicyTextsTests {
             try Fixtures.policy(("  banner_strings:\n", "  banner_strings:\n    fr:\n      close: \"Fermer\"\n"))
         }
         #expect(language?.issues.map(\.rule) == ["unknown-language"])
+    }
+
+    @Test("through the group committer, kept texts are looked up until a committed transaction has found them, then no more")
+    func lookedUpOnceKnown() async throws {
+        let writer = GroupCommitter(pool: box.store.pool)
+        let ledger = box.ledger(at: Self.june, writer: writer)
+        let lookups = Mutex(0)
+        try await box.store.pool.writeWithoutTransaction { db in
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event, statement.sql.hasPrefix("SELECT 1 FROM policy_texts") {
+                    lookups.withLock { $0 += 1 }
+                }
+            }
+        }
+        for _ in 0..<5 {
+            _ = try await ledger.record(ConsentChoice(policyVersion: box.policy.version, purposes: [:], method: .rejectAll,
+                                                      language: "de"), provenance: .none)
+        }
+        // The first append keeps the texts (looked up, not found); the second finds them kept by an
+        // earlier, committed transaction; the other three do not look.
+        #expect(lookups.withLock { $0 } == 2)
+        #expect(try await keptRows().map { $0["language"] as String } == ["de"])
+    }
+
+    @Test("texts kept by a transaction that is rolled back are kept again by the next, not remembered")
+    func notRememberedFromARollback() async throws {
+        struct RolledBack: Error {}
+        let carry = GroupCommitter.Carry()
+        let snapshot = TextsSnapshot(box.policy.texts(language: "de"))
+        await #expect(throws: RolledBack.self) {
+            try await box.store.pool.write { db in
+                carry.transactionBegins()
+                #expect(try PolicyTextArchive.keep(snapshot, at: 1, db, carry: carry))
+                // Found now, but only because this transaction wrote it.
+                #expect(try !PolicyTextArchive.keep(snapshot, at: 1, db, carry: carry))
+                throw RolledBack()
+            }
+        }
+        #expect(carry.keptTexts.isEmpty)
+        #expect(try await keptRows().isEmpty)
+        let keptAgain = try await box.store.pool.write { db in
+            carry.transactionBegins()
+            return try PolicyTextArchive.keep(snapshot, at: 2, db, carry: carry)
+        }
+        #expect(keptAgain)
+        #expect(carry.keptTexts.isEmpty)
+        let keptThird = try await box.store.pool.write { db in
+            carry.transactionBegins()
+            return try PolicyTextArchive.keep(snapshot, at: 3, db, carry: carry)
+        }
+        #expect(!keptThird)
+        #expect(carry.keptTexts == [snapshot.hash])
+        #expect(try await keptRows().map { $0["kept_at"] as Int64 } == [2])
     }
 }

@@ -47,7 +47,7 @@ public struct ConsentLedger: Sendable {
         let texts = snapshot(language: choice.language)
         let prepared = PreparedEntry(entry)
         let stored = try await commit { db, carry in
-            try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)
+            try PolicyTextArchive.keep(texts, at: entry.recordedAt, db, carry: carry)
             return try Self.append(prepared, db, carry: carry)
         }
         return state(of: stored, purposes: completed.purposes, services: completed.services)
@@ -70,7 +70,7 @@ public struct ConsentLedger: Sendable {
         let prepared = PreparedEntry(entry)
         let stored = try await commit { db, carry -> LedgerEntry in
             guard try Self.latest(id, db) != nil else { throw ConsentError.notFound(what: "consent \(id)") }
-            try PolicyTextArchive.keep(texts, at: entry.recordedAt, db)
+            try PolicyTextArchive.keep(texts, at: entry.recordedAt, db, carry: carry)
             let stored = try Self.append(prepared, db, carry: carry)
             if let audit {
                 try AuditLog.append(action: audit.action, actor: audit.actor, subject: audit.subject,

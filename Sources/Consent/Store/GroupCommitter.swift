@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Synchronization
 
@@ -30,10 +31,19 @@ public final class GroupCommitter: Sendable {
         /// ledger's end for the rest of the transaction, and later appends need not read the head.
         /// (A failing write drops `ledgerTail`, and the next append reads the head again.)
         var checkedInTransaction = false
+        /// Texts hashes found in `policy_texts` by a transaction that had not written them itself:
+        /// committed before it, and the archive is never changed (only added to), so known for
+        /// good; `PolicyTextArchive.keep` need not look them up again.
+        var keptTexts: Set<Data> = []
+        /// Texts hashes written by the transaction now open: known only once it has committed.
+        var textsWrittenInTransaction: Set<Data> = []
         init() {}
 
         /// Called when a transaction begins.
-        func forgetCheck() { checkedInTransaction = false }
+        func transactionBegins() {
+            checkedInTransaction = false
+            textsWrittenInTransaction.removeAll(keepingCapacity: true)
+        }
     }
 
     /// One caller's write. `apply` runs it and keeps its result for `finish`, which resumes the
@@ -139,7 +149,7 @@ public final class GroupCommitter: Sendable {
 
     /// The fast path: every write of the batch in the caller's transaction, without a savepoint.
     private static func runTogether(_ batch: [Pending], _ carry: Carry, _ db: Database) throws -> [(any Error)?] {
-        carry.forgetCheck()
+        carry.transactionBegins()
         do {
             for item in batch { try item.apply(db, carry) }
         } catch {
@@ -151,7 +161,7 @@ public final class GroupCommitter: Sendable {
 
     /// After a failure: each write in its own savepoint, so that only a failing one is rolled back.
     private static func runEach(_ batch: [Pending], _ carry: Carry, _ db: Database) -> [(any Error)?] {
-        carry.forgetCheck()
+        carry.transactionBegins()
         return batch.map { item in
             do {
                 try db.inSavepoint {

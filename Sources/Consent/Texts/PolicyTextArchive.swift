@@ -45,11 +45,18 @@ public struct PolicyTextArchive: Sendable {
     }
 
     /// Keeps `snapshot` inside the caller's transaction unless it is kept already.
+    /// - Parameter carry: the group committer's, on the server's hot path: texts once found kept by
+    ///   an earlier transaction are not looked up again (see ``GroupCommitter/Carry/keptTexts``).
     /// - Returns: `true` when it was kept now.
     @discardableResult
-    static func keep(_ snapshot: TextsSnapshot, at millis: Int64, _ db: Database) throws -> Bool {
+    static func keep(_ snapshot: TextsSnapshot, at millis: Int64, _ db: Database,
+                     carry: GroupCommitter.Carry? = nil) throws -> Bool {
+        if let carry, carry.keptTexts.contains(snapshot.hash) { return false }
         let known = try db.cachedStatement(sql: "SELECT 1 FROM policy_texts WHERE texts_hash = ?")
-        if try Int.fetchOne(known, arguments: [snapshot.hash]) != nil { return false }
+        if try Int.fetchOne(known, arguments: [snapshot.hash]) != nil {
+            if let carry, !carry.textsWrittenInTransaction.contains(snapshot.hash) { carry.keptTexts.insert(snapshot.hash) }
+            return false
+        }
         let texts = snapshot.texts
         if let other = try KeptTextsRecord.fetchOne(
             db, sql: "SELECT * FROM policy_texts WHERE policy_version = ? AND language = ?",
@@ -62,6 +69,7 @@ public struct PolicyTextArchive: Sendable {
         }
         try KeptTextsRecord(textsHash: snapshot.hash, policyVersion: texts.policyVersion, language: texts.language,
                             document: String(decoding: snapshot.document, as: UTF8.self), keptAt: millis).insert(db)
+        carry?.textsWrittenInTransaction.insert(snapshot.hash)
         return true
     }
 
