@@ -13,10 +13,7 @@ public func buildApplication(services: WebFacingServices, configuration: ServerC
     var logger = logger
     logger.handler = DeferredMetadataLogHandler(base: logger.handler)
     let connections = ConnectionCounter()
-    // The WAL is copied back from beside the writer, never inside a request's commit.
-    var background: [any ServiceLifecycle.Service] = [
-        CheckpointService(store: services.store, interval: .milliseconds(50), logger: logger),
-    ]
+    var background: [any ServiceLifecycle.Service] = []
     if let interval = configuration.purgeIntervalSeconds {
         background.append(PurgeScheduler(services: services, intervalSeconds: interval, logger: logger))
     }
