@@ -67,6 +67,9 @@ class Table:
         self.rows.append((measure, value, versus, target, status))
 
 
+STEAL_NOTICE = 0.05   # steal time (share of the whole machine) from which a measured run is flagged
+
+
 def build(folder):
     t = Table()
     notes = []
@@ -100,14 +103,28 @@ def build(folder):
 
     bg = load(folder, "baseline-healthz.json")
     bp = load(folder, "baseline-consents.json")
-    for w, name in ((bg, "do-nothing GET"), (bp, "do-nothing POST"), (h, "healthz"), (g, "config"), (st, "state"), (c, "consents"), (k, "contacts")):
+    bd = load(folder, "durable-consents.json")
+    for w, name in ((bg, "do-nothing GET"), (bp, "do-nothing POST"), (bd, "durable do-nothing POST"), (h, "healthz"), (g, "config"), (st, "state"), (c, "consents"), (k, "contacts")):
         if w and errs(w):
             notes.append(f"wrk {name}: {errs(w)} errors {w['errors']} (non-2xx or socket errors: the run does not count)")
     p99 = lambda w: w["latency_us"]["p99"] / 1000
     if bg:
-        t.add("do-nothing Hummingbird 2: GET (the ceiling)", f"{rate(rps(bg))}, p99 {p99(bg):.2f} ms", "1.00 (baseline)")
+        t.add("do-nothing Hummingbird 2: GET (the ceiling)", f"{rate(rps(bg))}, p99 {p99(bg):.2f} ms{cpu_us('baseline-healthz', bg)}",
+              "1.00 (baseline)")
     if bp:
-        t.add("do-nothing Hummingbird 2: POST, body collected, 201", f"{rate(rps(bp))}, p99 {p99(bp):.2f} ms", "1.00 (baseline)")
+        t.add("do-nothing Hummingbird 2: POST, body collected, 201", f"{rate(rps(bp))}, p99 {p99(bp):.2f} ms{cpu_us('baseline-consents', bp)}",
+              "1.00 (baseline)")
+    if bd:
+        # No target: the ceiling of a durable write on this stack, so that a miss of the consent goal
+        # can be split into what durability itself costs here and what the engine adds to it.
+        t.add("durable do-nothing: POST, one synced row, 201",
+              f"{rate(rps(bd))}, p99 {p99(bd):.2f} ms{cpu_us('durable-consents', bd)}",
+              (f"{rps(bd) / rps(bp):.2f} × do-nothing POST, p99 {bd['latency_us']['p99'] / max(bp['latency_us']['p99'], 1):.1f} ×"
+               if bp else ""))
+        durable = load(folder, "durable.json")
+        if durable:
+            notes.append(f"durable do-nothing: {durable['answers']} answers counted by wrk, {durable['rows']} rows on disk"
+                         + ("" if durable["rows"] >= durable["answers"] else " — FEWER ROWS THAN ANSWERS"))
     if h:
         ratio = rps(h) / rps(bg) if bg else None
         t.add("GET /healthz", f"{rate(rps(h))}, p99 {p99(h):.2f} ms{cpu_us('healthz', h)}",
@@ -125,6 +142,11 @@ def build(folder):
         versus = f"{ratio:.2f} × do-nothing POST" if ratio is not None else ""
         if h:
             versus += f"; {rps(c) / rps(h):.2f} × healthz"
+        if bd:
+            versus += f"; {rps(c) / rps(bd):.2f} × durable do-nothing"
+        if (cc := cpu_per_req("consents", c)) and (cb := cpu_per_req("baseline-consents", bp)):
+            # Less disturbed by other guests than req/s: what a consent costs the server, whatever it got.
+            versus += f"; server CPU per request {cc / cb:.1f} × the do-nothing POST's"
         t.add("POST /v1/consents (durable, synchronous = FULL)", f"{rate(rps(c))}{cpu_us('consents', c)}", versus,
               "≥ 0.50 × do-nothing POST", None if ratio is None else ratio >= 0.5 and errs(c) == 0)
         if bp:
@@ -210,6 +232,35 @@ def build(folder):
         path = os.path.join(folder, extra)
         if os.path.exists(path):
             notes.extend(line.strip() for line in open(path) if line.strip())
+    # The machine during each measured wrk run (/proc/stat): idle time is what neither the server nor
+    # wrk used; steal time is what the hypervisor gave to other guests. Steal lowers every figure of
+    # the run it falls in, and unevenly between runs, so a ratio across runs with different steal is
+    # less reliable.
+    host, stolen = [], []
+    for mode, name in (("baseline-healthz", "do-nothing GET"), ("baseline-consents", "do-nothing POST"),
+                       ("durable-consents", "durable do-nothing POST"),
+                       ("healthz", "healthz"), ("config", "config"), ("state", "state"),
+                       ("consents", "consents"), ("contacts", "contacts")):
+        cpu = load(folder, f"cpu-{mode}.json")
+        if not cpu or not cpu.get("machine_ticks"):
+            continue
+        cores = meta.get("nproc") or os.cpu_count() or 1
+        idle = cpu["idle_ticks"] / cpu["machine_ticks"] * cores
+        steal = cpu["steal_ticks"] / cpu["machine_ticks"] * cores
+        # /proc/stat counts in the same ticks as the server's own counters; the rest of the busy
+        # time is wrk and whatever else ran in this machine.
+        server = cpu["server_cpu_s"] / cpu["machine_ticks"] * cores
+        rest = max(cores - idle - steal - server, 0)
+        host.append(f"{name} {server:.2f} / {rest:.2f} / {idle:.2f} / {steal:.2f}")
+        if steal >= STEAL_NOTICE * cores:
+            stolen.append(f"{name} ({steal / cores:.0%})")
+    if host:
+        notes.append("machine during the measured runs, server / wrk and other processes / idle / stolen by the "
+                     "hypervisor (cores): " + "; ".join(host))
+    if stolen:
+        notes.append("OTHER GUESTS TOOK CPU TIME during " + ", ".join(stolen) + " (steal ≥ "
+                     f"{STEAL_NOTICE:.0%} of the machine): those figures are lower than on a quiet machine, and "
+                     "ratios between runs with different steal are less reliable")
     if meta.get("load_start"):
         first = float(meta["load_start"].split()[0])
         notes.append(f"load average (1, 5, 15 min) at start {meta['load_start']}, at end {meta.get('load_end', '?')}"
