@@ -16,13 +16,18 @@ import Synchronization
 ///   writer (group commit, as the engine's `GroupCommitter`).
 ///
 /// No decoding, no validation, no hash chain, no tree: whatever the engine's durable consent costs
-/// beyond this is the engine's own work. Usage: `durable-baseline-server PORT DATABASE` (127.0.0.1;
-/// DATABASE is created when missing). Prints `synchronous=2` once the writer runs with FULL.
+/// beyond this is the engine's own work. Usage: `durable-baseline-server PORT DATABASE
+/// [--time-ordered-ids]` (127.0.0.1; DATABASE is created when missing). With `--time-ordered-ids`
+/// each id is 12 hexadecimal digits of the time in milliseconds before the 32 random ones, so that
+/// new rows append to the id index instead of dirtying a random page of it: what time-ordered
+/// consent ids would change. Prints `synchronous=2` once the writer runs with FULL.
 let arguments = CommandLine.arguments
-guard arguments.count == 3, let port = Int(arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: durable-baseline-server PORT DATABASE\n".utf8))
+guard arguments.count == 3 || (arguments.count == 4 && arguments[3] == "--time-ordered-ids"),
+      let port = Int(arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: durable-baseline-server PORT DATABASE [--time-ordered-ids]\n".utf8))
     exit(2)
 }
+let timeOrderedIDs = arguments.count == 4
 
 var configuration = Configuration()
 configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -96,10 +101,15 @@ enum RowID {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// 128 random bits as 32 hexadecimal digits: a new row lands at a random place in the id index.
-    static func random() -> String {
+    /// With `timeOrdered`, the time in milliseconds as 12 hexadecimal digits comes first.
+    static func random(timeOrdered: Bool) -> String {
         var generator = SystemRandomNumberGenerator()
         var text = [UInt8]()
-        text.reserveCapacity(32)
+        text.reserveCapacity(44)
+        if timeOrdered {
+            let milliseconds = UInt64(Date().timeIntervalSince1970 * 1000)
+            for shift in stride(from: 44, through: 0, by: -4) { text.append(hexDigits[Int((milliseconds >> UInt64(shift)) & 15)]) }
+        }
         for _ in 0..<16 {
             let byte = UInt8.random(in: 0...255, using: &generator)
             text.append(hexDigits[Int(byte >> 4)])
@@ -115,7 +125,7 @@ router.get("/healthz") { _, _ in
 }
 router.post("/v1/consents") { request, _ in
     let body = try await request.body.collect(upTo: 64 * 1024)
-    try await groupCommit.append(id: RowID.random(), body: Data(buffer: body))
+    try await groupCommit.append(id: RowID.random(timeOrdered: timeOrderedIDs), body: Data(buffer: body))
     return Response(status: .created, headers: json, body: .init(byteBuffer: consentAnswer))
 }
 
