@@ -68,6 +68,7 @@ class Table:
 
 
 STEAL_NOTICE = 0.05   # steal time (share of the whole machine) from which a measured run is flagged
+OTHER_WORK_CORES = 0.10   # busy cores before the run from which other work is said to be running
 
 
 def build(folder):
@@ -266,11 +267,19 @@ def build(folder):
         notes.append("OTHER GUESTS TOOK CPU TIME during " + ", ".join(stolen) + " (steal ≥ "
                      f"{STEAL_NOTICE:.0%} of the machine): those figures are lower than on a quiet machine, and "
                      "ratios between runs with different steal are less reliable")
+    quiet = meta.get("quiet_check")
+    if quiet:
+        # The bench's own earlier steps do not count here: this was measured before any of them.
+        busy = quiet["busy_cores"] > OTHER_WORK_CORES
+        notes.append(f"before the run (2 s, nothing of the bench started yet): {quiet['busy_cores']:.2f} cores busy, "
+                     f"{quiet['steal_cores']:.2f} stolen by the hypervisor"
+                     + (" — OTHER WORK WAS RUNNING in this machine: the figures are lower than on a quiet machine"
+                        if busy else ""))
     if meta.get("load_start"):
         first = float(meta["load_start"].split()[0])
         notes.append(f"load average (1, 5, 15 min) at start {meta['load_start']}, at end {meta.get('load_end', '?')}"
                      + (" — OTHER WORK WAS RUNNING on this machine: the figures are lower than on a quiet machine"
-                        if first > 1.0 else ""))
+                        if first > 1.0 and not quiet else ""))
     if seal:
         notes.append(f"sealing-rate tool: {seal['backend']}, {seal['records']} records in {seal['seconds']} s wall, "
                      f"{seal.get('cpu_seconds', seal['seconds'])} s CPU, single-threaded (rate per CPU second; "
