@@ -4,7 +4,8 @@
 #
 # Each round starts each binary's server on a fresh database (as scripts/bench does) and loads it
 # with wrk (64 connections, 2 threads, load.lua) for a 2 s warm-up and SECONDS (default 5) per mode
-# (healthz, consents, contacts); prints one line per run: requests/s, p99, server CPU per request.
+# (healthz, consents, contacts); prints one line per run: requests/s, p99, server CPU per request,
+# and the share of the machine the hypervisor gave to other guests meanwhile (steal; ≥ 5 % marked).
 #   AB_MODES="consents contacts"   which modes (default: healthz consents contacts; also: config, state,
 #              refused (400 for a non-canonical path) and invalid (422 for a consent without method),
 #              whose answers wrk counts as status errors)
@@ -44,18 +45,25 @@ run() {  # run LABEL BIN
     -d '{"policy_version":"'"$version"'","method":"accept_all"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["consent_id"])')
   for mode in $MODES; do
     BENCH_MODE=$mode BENCH_POLICY_VERSION=$version BENCH_OUT=$WORK/w.json "${WRK[@]}" -c64 -d2s -s "$HERE/load.lua" "http://127.0.0.1:$port" >/dev/null
-    local before after
+    local before after machine_before
     before=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
+    machine_before=$(awk '$1 == "cpu" { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)   # steal, all
     BENCH_MODE=$mode BENCH_POLICY_VERSION=$version BENCH_OUT=$WORK/w.json \
       "${WRK[@]}" -c64 -d"$SECONDS_"s --latency -s "$HERE/load.lua" "http://127.0.0.1:$port" > "$WORK/wrk.txt"
     after=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
-    python3 - "$1" "$mode" "$WORK/w.json" "$((after - before))" "$TICKS" "$(cut -d' ' -f1 /proc/loadavg)" <<'EOF'
-import json, sys
+    python3 - "$1" "$mode" "$WORK/w.json" "$((after - before))" "$TICKS" "$(cut -d' ' -f1 /proc/loadavg)" \
+      $machine_before $(awk '$1 == "cpu" { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat) <<'EOF'
+import json, os, sys
 label, mode, path, ticks, hz, load = sys.argv[1:7]
+steal0, all0, steal1, all1 = map(int, sys.argv[7:11])
 r = json.load(open(path))
 rate = r["requests"] / r["duration_us"] * 1e6
 cpu = int(ticks) / int(hz) / max(r["requests"], 1) * 1e6
-print(f"{label:4} {mode:9} {rate:8.0f}/s  p99 {r['latency_us']['p99'] / 1000:6.2f} ms  {cpu:4.0f} µs server CPU/req  errors {r.get('errors', {})}  load {load}")
+# Steal: time the hypervisor gave to other guests during this run, as a share of the machine. A
+# round with steal says little about either build; compare rounds without it.
+steal = (steal1 - steal0) / max(all1 - all0, 1)
+print(f"{label:4} {mode:9} {rate:8.0f}/s  p99 {r['latency_us']['p99'] / 1000:6.2f} ms  {cpu:4.0f} µs server CPU/req  "
+      f"errors {r.get('errors', {})}  load {load}  steal {steal:.0%}" + ("  (STOLEN: compare other rounds)" if steal >= 0.05 else ""))
 EOF
   done
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
