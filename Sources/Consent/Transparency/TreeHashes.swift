@@ -19,23 +19,14 @@ public enum TreeHashes {
     static func append(_ tree: LogTree, index: Int64, leafHash: Merkle.Hash, _ db: Database) throws {
         let siblings = try read(tree, Merkle.indexesForAppend(index), db)
         let hashes = Merkle.hashesForAppend(index, leafHash: leafHash, siblings: siblings)
-        let insert = try db.cachedStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
-        var at = Merkle.storedHashIndex(level: 0, n: index)
-        for h in hashes {
-            try insert.execute(arguments: [tree.rawValue, at, Data(h)])
-            at += 1
-        }
+        try insert(tree, hashes, from: Merkle.storedHashIndex(level: 0, n: index), db)
     }
 
     /// Appends the next leaf to `range` (the tree as it is stored) and writes the hashes it adds,
     /// inside the caller's transaction: O(log n) hashing in memory, no reads.
     static func append(_ tree: LogTree, leafHash: Merkle.Hash, to range: inout CompactRange, _ db: Database) throws {
-        let insert = try db.cachedStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
-        var at = Merkle.storedHashIndex(level: 0, n: range.size)
-        for h in range.append(leafHash) {
-            try insert.execute { bind in bind(tree.rawValue); bind(at); bind(Data(h)) }
-            at += 1
-        }
+        let first = Merkle.storedHashIndex(level: 0, n: range.size)   // before the append grows the range
+        try insert(tree, range.append(leafHash), from: first, db)
     }
 
     /// The compact range of `tree` at `size` leaves, from its stored right edge (popcount(size) reads).
@@ -45,8 +36,18 @@ public enum TreeHashes {
 
     /// Writes every stored hash of a tree built in memory (the migration of an existing database).
     static func storeAll(_ tree: LogTree, _ hashes: [Merkle.Hash], _ db: Database) throws {
-        let insert = try db.makeStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
-        for (i, h) in hashes.enumerated() { try insert.execute(arguments: [tree.rawValue, Int64(i), Data(h)]) }
+        try insert(tree, hashes, from: 0, db)
+    }
+
+    /// Writes `hashes` at consecutive stored-hash indexes from `first`, each value bound directly
+    /// (``StatementBinder``: on the server's writer this runs once or twice per consent).
+    private static func insert(_ tree: LogTree, _ hashes: [Merkle.Hash], from first: Int64, _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
+        var at = first
+        for h in hashes {
+            try insert.execute { bind in bind(tree.rawValue); bind(at); bind(Data(h)) }
+            at += 1
+        }
     }
 
     /// Stored hashes by index; a missing one is an integrity failure.
