@@ -67,6 +67,12 @@ class Table:
         self.rows.append((measure, value, versus, target, status))
 
 
+# Every measured wrk run: its results' file name and how the notes call it.
+LOAD_RUNS = (("baseline-healthz", "do-nothing GET"), ("baseline-consents", "do-nothing POST"),
+             ("durable-consents", "durable do-nothing POST"),
+             ("durable-ordered-consents", "durable do-nothing POST, time-ordered ids"),
+             ("healthz", "healthz"), ("config", "config"), ("state", "state"),
+             ("consents", "consents"), ("contacts", "contacts"))
 STEAL_NOTICE = 0.05   # steal time (share of the whole machine) from which a measured run is flagged
 OTHER_WORK_CORES = 0.10   # busy cores before the run from which other work is said to be running
 
@@ -106,7 +112,8 @@ def build(folder):
     bp = load(folder, "baseline-consents.json")
     bd = load(folder, "durable-consents.json")
     bo = load(folder, "durable-ordered-consents.json")
-    for w, name in ((bg, "do-nothing GET"), (bp, "do-nothing POST"), (bd, "durable do-nothing POST"), (bo, "durable do-nothing POST, time-ordered ids"), (h, "healthz"), (g, "config"), (st, "state"), (c, "consents"), (k, "contacts")):
+    for mode, name in LOAD_RUNS:
+        w = load(folder, f"{mode}.json")
         if w and errs(w):
             notes.append(f"wrk {name}: {errs(w)} errors {w['errors']} (non-2xx or socket errors: the run does not count)")
     p99 = lambda w: w["latency_us"]["p99"] / 1000
@@ -242,11 +249,7 @@ def build(folder):
     # the run it falls in, and unevenly between runs, so a ratio across runs with different steal is
     # less reliable.
     host, stolen = [], []
-    for mode, name in (("baseline-healthz", "do-nothing GET"), ("baseline-consents", "do-nothing POST"),
-                       ("durable-consents", "durable do-nothing POST"),
-                       ("durable-ordered-consents", "durable do-nothing POST, time-ordered ids"),
-                       ("healthz", "healthz"), ("config", "config"), ("state", "state"),
-                       ("consents", "consents"), ("contacts", "contacts")):
+    for mode, name in LOAD_RUNS:
         cpu = load(folder, f"cpu-{mode}.json")
         if not cpu or not cpu.get("machine_ticks"):
             continue
