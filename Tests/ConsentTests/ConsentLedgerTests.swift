@@ -11,6 +11,24 @@ struct ConsentLedgerTests {
 
     var version: String { box.policy.version }
 
+    /// One ledger (as one server) under a stopped clock: the ids still come out in order, so that
+    /// each new history's index entry lands at the end of `consent_ledger_by_id`.
+    @Test("new histories get increasing ids, and each id's prefix is its recording millisecond or one more")
+    func increasingIDs() async throws {
+        let now = "2024-03-01T12:00:00.250+01:00"
+        let ledger = box.ledger(at: now)
+        var ids: [String] = []
+        for method in [ConsentMethod.acceptAll, .rejectAll, .acceptAll, .rejectAll, .acceptAll] {
+            let state = try await ledger.record(
+                ConsentChoice(consentID: nil, policyVersion: version, purposes: [:], services: [:], method: method),
+                provenance: .none)
+            ids.append(state.consentID)
+        }
+        #expect(ids == ids.sorted() && Set(ids).count == ids.count)
+        let millis = UInt64(Timestamp.millis(instant(now)))
+        #expect(ids.map { UInt64($0.prefix(12), radix: 16) } == (0..<5).map { millis + $0 })
+    }
+
     @Test("accept_all grants every purpose and service; a new 128-bit consent id is issued")
     func acceptAll() async throws {
         let state = try await box.record(.acceptAll, at: "2024-03-01T12:00:00+01:00")
@@ -19,7 +37,7 @@ struct ConsentLedgerTests {
         #expect(state.method == "accept_all")
         #expect(state.source == "web")
         #expect(state.policyVersion == version)
-        #expect(state.consentID.count == 32)
+        #expect(state.consentID.count == 44)
         #expect(ConsentID(state.consentID) != nil)
         #expect(!state.consentID.hasPrefix("-"))
         #expect(state.receipt.sequence == 1)

@@ -17,7 +17,7 @@ struct ConsentRoutesTests {
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
                 let body = try object(response)
                 let id = try #require(body["consent_id"] as? String)
-                #expect(id.count == 32 && !id.hasPrefix("-"))
+                #expect(id.count == 44 && !id.hasPrefix("-"))
                 for field in ["recorded_at", "expires_at", "policy_version", "purposes", "services", "receipt"] {
                     #expect(body[field] != nil, "missing \(field)")
                 }

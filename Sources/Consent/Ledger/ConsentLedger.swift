@@ -11,6 +11,8 @@ public struct ConsentLedger: Sendable {
     let policy: Policy
     let clock: any WallClock
     let random: any RandomSource
+    /// Hands out the ids of new histories, in increasing order (one issuer per ledger, so per server).
+    let ids = ConsentIDIssuer()
     /// The server's group-commit writer; `nil` in the CLI, which writes one transaction per command.
     let writer: GroupCommitter?
     /// Worked out once, not per request: when a choice made now expires (in the policy's time
@@ -40,7 +42,7 @@ public struct ConsentLedger: Sendable {
     public func record(_ choice: ConsentChoice, provenance: Provenance, source: EntrySource = .web,
                        reason: String? = nil) async throws -> ConsentState {
         let completed = try ConsentRules.complete(choice, policy: policy)
-        let id = choice.consentID ?? ConsentID.random(using: random)
+        let id = choice.consentID ?? ids.next(now: clock.now(), random: random)
         let entry = draft(id: id, method: choice.method, purposes: completed.purposes, services: completed.services,
                           provenance: provenance, source: source, reason: reason,
                           pageURL: choice.pageURL, language: choice.language)

@@ -2,8 +2,9 @@ import GRDB
 
 extension ConsentID {
     /// A client may choose the id of a *new* history only if it is at least this long: 22
-    /// URL-safe characters carry 128 bits (base64url), what the engine itself issues (32 hex
-    /// digits). Shorter ids of existing histories (an older banner's cookie) stay valid.
+    /// URL-safe characters carry 128 bits (base64url), as many as the random part of the ids the
+    /// engine issues (32 of their 44 hex digits). Shorter ids of existing histories (an older
+    /// banner's cookie) stay valid.
     public static let minimumNewLength = 22
 
     /// `true` when the id is long enough to start a new history.

@@ -1,7 +1,8 @@
 import Vault
 
-/// A visitor's consent id: issued by the engine (128 random bits, 32 lowercase hex digits), kept in a
-/// first-party cookie, quoted to the DPO. URL-safe and never starting with `-`.
+/// A visitor's consent id: issued by the engine (44 lower-case hex digits: an increasing 48-bit
+/// prefix and 128 random bits, see ``ConsentIDIssuer``), kept in a first-party cookie, quoted to the
+/// DPO. URL-safe and never starting with `-`.
 public struct ConsentID: Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
 
@@ -12,6 +13,8 @@ public struct ConsentID: Hashable, Sendable, Codable, CustomStringConvertible {
         rawValue = text
     }
 
+    /// 128 random bits as 32 hex digits, without the issuer's prefix (the ids of engines before
+    /// December 2026 looked like this; tests use it for an id nobody issued).
     public static func random(using random: any RandomSource) -> ConsentID {
         ConsentID(unchecked: Digest.hex(random.bytes(16)))
     }
