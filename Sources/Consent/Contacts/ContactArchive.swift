@@ -116,7 +116,7 @@ public struct ContactArchive: Sendable {
     func open(_ row: ContactRequestRow) throws -> ContactRequestView {
         let box = try SealedBox(bytes: [UInt8](row.sealed))
         var plain = try opener.open(box, context: ContactRequestRow.context(reference: row.reference))
-        defer { plain.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        defer { plain.wipe() }
         let payload = try JSONDecoder().decode(ContactPayload.self, from: Data(plain))
         return ContactRequestView(
             reference: row.reference, receivedAt: Timestamp.format(millis: row.receivedAt),

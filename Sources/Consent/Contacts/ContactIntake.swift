@@ -40,7 +40,7 @@ public struct ContactIntake: Sendable {
         let reference = Reference.random(using: random)
         let payload = ContactPayload(form: form, privacyNoticeAcceptedAt: Timestamp.format(now))
         var plaintext = payload.encoded()
-        defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        defer { plaintext.wipe() }
         let box = try sealer.seal(plaintext, context: ContactRequestRow.context(reference: reference.rawValue))
         let row = ContactRequestRow(
             reference: reference.rawValue, receivedAt: Timestamp.millis(now), policyVersion: policy.version,

@@ -59,7 +59,7 @@ public struct RequestRegister: Sendable {
         case .consentID(let c): (.consentID, c.rawValue)
         }
         var plain = Array(identifier.utf8)
-        defer { plain.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        defer { plain.wipe() }
         let box = try sealer.seal(plain, context: DataRequestRow.context(id: id))
         let firstDue = deadline.first(received: received)
         let row = DataRequestRow(
@@ -158,7 +158,7 @@ public struct RequestRegister: Sendable {
             throw ConsentError.notFound(what: "request \(id)")
         }
         var plain = try opener.open(SealedBox(bytes: [UInt8](row.subjectSealed)), context: DataRequestRow.context(id: id))
-        defer { plain.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        defer { plain.wipe() }
         let text = String(decoding: plain, as: UTF8.self)
         if row.subjectKind == SubjectKind.consentID.rawValue {
             guard let c = ConsentID(text) else { throw ConsentError.integrity("request \(id): the sealed consent id does not parse") }

@@ -67,7 +67,7 @@ public struct Rectification: Sendable {
         if form.callbackTime != old.callbackTime { fields.append("callback_time") }
         let payload = ContactPayload(form: form, privacyNoticeAcceptedAt: old.privacyNoticeAcceptedAt)
         var plaintext = try [UInt8](JSONEncoder.sorted.encode(payload))
-        defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        defer { plaintext.wipe() }
         let box = try sealer.seal(plaintext, context: ContactRequestRow.context(reference: reference))
         let emailIndex = Data(index.contactIndex(email: form.email, reference: reference))
         let keyID = sealer.publicKey.id.hex

@@ -61,8 +61,8 @@ public enum BackupFile {
             let cipher = try input.read(length)
             guard cipher.count == length else { throw VaultError.malformed("backup file (cut off inside a chunk)") }
             var plain = try stream.open(cipher)
+            defer { plain.wipe() }
             try out.write(plain)
-            plain.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         }
         guard stream.sawFinal else { throw VaultError.malformed("backup file (cut off: the final chunk is missing)") }
         return header

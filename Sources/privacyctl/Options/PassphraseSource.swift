@@ -27,7 +27,7 @@ struct PassphraseSource {
             bytes = try Prompt.secret("Passphrase for \(promptLabel): ")
             if confirm {
                 var again = try Prompt.secret("Repeat the passphrase: ")
-                defer { again.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+                defer { again.wipe() }
                 guard again == bytes else { throw CommandFailure(.usage, "the two passphrases differ") }
             }
         } else {
