@@ -93,6 +93,9 @@ struct ConsentRoutes {
     private func provenance(_ request: Request, _ context: PrivacyRequestContext) -> Provenance {
         let agent = request.headers[.userAgent].map(Self.cleanUserAgent)
         return Provenance(ipPrefix: clientAddress.prefix(request, context), userAgent: agent,
-                          globalPrivacyControl: request.headers[HTTPField.Name("Sec-GPC")!]?.trimmingCharacters(in: .whitespaces) == "1")
+                          globalPrivacyControl: request.headers[Self.secGPC]?.trimmingCharacters(in: .whitespaces) == "1")
     }
+
+    /// The Global Privacy Control header (a name built once, not per request).
+    static let secGPC = HTTPField.Name("Sec-GPC")!
 }
