@@ -13,4 +13,34 @@ public enum Checksum {
     }
 
     public static func sha256Hex(_ input: [UInt8]) -> String { Hex.encode(sha256(input)) }
+
+    /// SHA-256 of one byte followed by `first` and `second`, fed to the hash one after another
+    /// instead of joined into a new array first (RFC 9162's leaf and node hashes, once per append).
+    public static func sha256(prefix: UInt8, _ first: [UInt8], _ second: [UInt8] = []) -> [UInt8] {
+        _ = Sodium.ready
+        var state = crypto_hash_sha256_state()
+        var prefix = prefix
+        _ = crypto_hash_sha256_init(&state)
+        _ = crypto_hash_sha256_update(&state, &prefix, 1)
+        _ = crypto_hash_sha256_update(&state, first, UInt64(first.count))
+        if !second.isEmpty { _ = crypto_hash_sha256_update(&state, second, UInt64(second.count)) }
+        return [UInt8](unsafeUninitializedCapacity: byteCount) { out, count in
+            _ = crypto_hash_sha256_final(&state, out.baseAddress!)
+            count = byteCount
+        }
+    }
+
+    /// SHA-256 of the UTF-8 of `text`, read where the string keeps it (no copy for a native string).
+    public static func sha256(utf8 text: String) -> [UInt8] {
+        text.utf8.withContiguousStorageIfAvailable { sha256(bytes: $0) } ?? sha256(Array(text.utf8))
+    }
+
+    static func sha256(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard let base = input.baseAddress else { return sha256([UInt8]()) }
+        _ = Sodium.ready
+        return [UInt8](unsafeUninitializedCapacity: byteCount) { out, count in
+            _ = crypto_hash_sha256(out.baseAddress!, base, UInt64(input.count))
+            count = byteCount
+        }
+    }
 }

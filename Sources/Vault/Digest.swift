@@ -6,12 +6,25 @@ public enum Digest {
 
     public static func blake2b(_ input: [UInt8]) -> [UInt8] {
         _ = Sodium.ready
-        var out = [UInt8](repeating: 0, count: byteCount)
-        _ = crypto_generichash(&out, byteCount, input, UInt64(input.count), nil, 0)
-        return out
+        return [UInt8](unsafeUninitializedCapacity: byteCount) { out, count in
+            _ = crypto_generichash(out.baseAddress!, byteCount, input, UInt64(input.count), nil, 0)
+            count = byteCount
+        }
     }
 
-    public static func blake2b(_ text: String) -> [UInt8] { blake2b(Array(text.utf8)) }
+    /// BLAKE2b-256 of the UTF-8 of `text`, read where the string keeps it (no copy for a native string).
+    public static func blake2b(_ text: String) -> [UInt8] {
+        text.utf8.withContiguousStorageIfAvailable { blake2b(bytes: $0) } ?? blake2b(Array(text.utf8))
+    }
+
+    static func blake2b(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard let base = input.baseAddress else { return blake2b([UInt8]()) }
+        _ = Sodium.ready
+        return [UInt8](unsafeUninitializedCapacity: byteCount) { out, count in
+            _ = crypto_generichash(out.baseAddress!, byteCount, base, UInt64(input.count), nil, 0)
+            count = byteCount
+        }
+    }
 
     public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 }
