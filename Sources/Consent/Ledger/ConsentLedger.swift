@@ -136,10 +136,11 @@ public struct ConsentLedger: Sendable {
         entry.prevHash = tail.entryHash
         entry.entryHash = HashChain.entryHash(prev: entry.prevHash, seq: entry.seq, content: entry.contentHash)
         // The Merkle leaf, in the same transaction: the salt was drawn when the entry was drafted.
-        entry.leaf = Data(LedgerEntry.leafText(seq: entry.seq, recordedAt: entry.recordedAt,
-                                               choice: prepared.choiceDigest, personal: prepared.personalDigest))
+        let leaf = LedgerEntry.leafText(seq: entry.seq, recordedAt: entry.recordedAt,
+                                        choice: prepared.choiceDigest, personal: prepared.personalDigest)
+        entry.leaf = Data(leaf)
         try entry.insertFast(db)
-        try TreeHashes.append(.consentLedger, leafHash: Merkle.leafHash([UInt8](entry.leaf!)), to: &tail.tree, db)
+        try TreeHashes.append(.consentLedger, leafHash: Merkle.leafHash(leaf), to: &tail.tree, db)
         tail.seq = entry.seq
         tail.entryHash = entry.entryHash
         carry?.ledgerTail = tail

@@ -12,7 +12,9 @@ enum HashChain {
 
     /// BLAKE2b(prev ‖ seq as 8 bytes big-endian ‖ content hash).
     static func entryHash(prev: Data, seq: Int64, content: Data) -> Data {
-        var input = [UInt8](prev)
+        var input = [UInt8]()
+        input.reserveCapacity(prev.count + 8 + content.count)
+        input.append(contentsOf: prev)
         withUnsafeBytes(of: seq.bigEndian) { input.append(contentsOf: $0) }
         input.append(contentsOf: content)
         return Data(Digest.blake2b(input))

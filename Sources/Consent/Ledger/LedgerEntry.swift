@@ -1,4 +1,5 @@
 import Foundation
+import Vault
 import GRDB
 
 /// One row of the append-only consent ledger.
@@ -100,9 +101,19 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
             && purposes == nil && services == nil && gpc == nil && gpcConflict == nil && textsHash == nil
     }
 
+    /// BLAKE2b of `ledger-v2 US base64(choice hash) US base64(personal hash)`, written as bytes into
+    /// one buffer (the same bytes as the text `"ledger-v2\u{1F}" + … + "\u{1F}" + …` in UTF-8).
     static func contentHashV2(choice: Data, personal: Data) -> Data {
-        HashChain.contentHash("ledger-v2\u{1F}" + choice.base64EncodedString() + "\u{1F}" + personal.base64EncodedString())
+        var input = [UInt8]()
+        input.reserveCapacity(contentV2Header.count + 1 + Base64.encodedCount(choice.count) + Base64.encodedCount(personal.count))
+        input.append(contentsOf: contentV2Header)
+        Base64.append(choice, to: &input)
+        input.append(0x1F)
+        Base64.append(personal, to: &input)
+        return Data(Digest.blake2b(input))
     }
+
+    private static let contentV2Header: [UInt8] = Array("ledger-v2\u{1F}".utf8)
 
     /// Seals the entry's content for the chain (format 2).
     mutating func hashContent() {

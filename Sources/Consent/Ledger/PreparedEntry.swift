@@ -19,9 +19,8 @@ struct PreparedEntry: Sendable {
         let personalHash = HashChain.contentHash(personal)
         entry.personalHash = personalHash
         entry.contentHash = LedgerEntry.contentHashV2(choice: HashChain.contentHash(choice), personal: personalHash)
-        let salt = [UInt8](entry.leafSalt ?? Data())
-        entry.leafSalt = Data(salt)
-        (choiceDigest, personalDigest) = LedgerEntry.leafDigests(choice: Array(choice.utf8), personal: Array(personal.utf8), salt: salt)
+        if entry.leafSalt == nil { entry.leafSalt = Data() }
+        (choiceDigest, personalDigest) = LedgerEntry.leafDigests(choice: choice, personal: personal, salt: entry.leafSalt ?? Data())
         self.entry = entry
     }
 }

@@ -14,26 +14,47 @@ extension LedgerEntry {
     static let leafHeader = "consent-ledger-leaf/v1"
     static let saltByteCount = 32
 
+    /// The leaf's bytes, written into one buffer (the UTF-8 of the format above).
     static func leafText(seq: Int64, recordedAt: Int64, choice: String, personal: String) -> [UInt8] {
-        Array("\(leafHeader)\n\(seq)\n\(recordedAt)\n\(choice)\n\(personal)\n".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(leafHeaderBytes.count + 48 + choice.utf8.count + personal.utf8.count)
+        out.append(contentsOf: leafHeaderBytes)
+        out.append(0x0A)
+        out.append(contentsOf: String(seq).utf8)
+        out.append(0x0A)
+        out.append(contentsOf: String(recordedAt).utf8)
+        out.append(0x0A)
+        out.append(contentsOf: choice.utf8)
+        out.append(0x0A)
+        out.append(contentsOf: personal.utf8)
+        out.append(0x0A)
+        return out
     }
 
-    var choiceDigest: String { Self.leafDigest(Array(choiceContent.utf8)) }
+    private static let leafHeaderBytes: [UInt8] = Array(leafHeader.utf8)
 
-    func personalDigest(salt: [UInt8]) -> String { Self.leafDigest(salt + Array(personalContent.utf8)) }
+    var choiceDigest: String { Base64.encode(Checksum.sha256(utf8: choiceContent)) }
 
-    /// The leaf's choice and personal lines from the canonical texts at hand (UTF-8) and the salt.
-    static func leafDigests(choice: [UInt8], personal: [UInt8], salt: [UInt8]) -> (choice: String, personal: String) {
-        (leafDigest(choice), leafDigest(salt + personal))
+    func personalDigest(salt: [UInt8]) -> String { Self.saltedDigest(personalContent, salt: salt) }
+
+    /// The leaf's choice and personal lines from the canonical texts at hand and the salt:
+    /// base64(SHA-256(UTF-8 of the choice text)), base64(SHA-256(salt ‖ UTF-8 of the personal text)).
+    static func leafDigests(choice: String, personal: String, salt: Data) -> (choice: String, personal: String) {
+        (Base64.encode(Checksum.sha256(utf8: choice)), saltedDigest(personal, salt: salt))
     }
 
-    /// base64(SHA-256(bytes)): one line of the leaf.
-    private static func leafDigest(_ bytes: [UInt8]) -> String { Data(Digest.sha256(bytes)).base64EncodedString() }
+    private static func saltedDigest<Salt: Collection<UInt8>>(_ personal: String, salt: Salt) -> String {
+        var salted = [UInt8]()
+        salted.reserveCapacity(salt.count + personal.utf8.count)
+        salted.append(contentsOf: salt)
+        salted.append(contentsOf: personal.utf8)
+        return Base64.encode(Checksum.sha256(salted))
+    }
 
     /// Sets the leaf (and its salt) of a new entry.
     mutating func makeLeaf(salt: [UInt8]) {
         leafSalt = Data(salt)
-        let digests = Self.leafDigests(choice: Array(choiceContent.utf8), personal: Array(personalContent.utf8), salt: salt)
+        let digests = Self.leafDigests(choice: choiceContent, personal: personalContent, salt: Data(salt))
         leaf = Data(Self.leafText(seq: seq, recordedAt: recordedAt, choice: digests.choice, personal: digests.personal))
     }
 

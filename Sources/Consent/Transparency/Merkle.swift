@@ -11,8 +11,8 @@ public enum Merkle {
     /// Reads stored hashes by index, in the order asked.
     public typealias Reader = ([Int64]) throws -> [Hash]
 
-    public static func leafHash(_ leaf: [UInt8]) -> Hash { Digest.sha256([0x00] + leaf) }
-    public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash { Digest.sha256([0x01] + left + right) }
+    public static func leafHash(_ leaf: [UInt8]) -> Hash { Checksum.sha256(prefix: 0x00, leaf) }
+    public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash { Checksum.sha256(prefix: 0x01, left, right) }
     /// MTH of the empty tree: SHA-256 of the empty string.
     public static let emptyRoot: Hash = Digest.sha256([])
 
