@@ -39,7 +39,18 @@ struct LedgerBytesTests {
         for _ in 0..<400 {
             let draft = Self.randomEntry(&generator)
             let prepared = PreparedEntry(draft)
-            let choice = draft.choiceContent, personal = draft.personalContent
+            // The canonical texts as the format defines them: fields joined by US, NUL for none.
+            func f(_ s: String?) -> String { s ?? "\u{0}" }
+            func f(_ n: Int64?) -> String { n.map(String.init) ?? "\u{0}" }
+            func f(_ v: Bool?) -> String { v.map { $0 ? "1" : "0" } ?? "\u{0}" }
+            func f(_ d: Data?) -> String { d.map { $0.base64EncodedString() } ?? "\u{0}" }
+            let d = draft
+            let choice = ["choice-v2", String(d.recordedAt), f(d.expiresAt), f(d.policyVersion), f(d.method), f(d.source),
+                          f(d.purposes), f(d.services), f(d.gpc), f(d.gpcConflict), f(d.textsHash)].joined(separator: "\u{1F}")
+            let personal = ["personal-v2", f(d.consentID), f(d.pageURL), f(d.language), f(d.ipPrefix), f(d.userAgent),
+                            f(d.reason)].joined(separator: "\u{1F}")
+            #expect(draft.choiceContent == Array(choice.utf8))
+            #expect(draft.personalContent == Array(personal.utf8))
             let salt = [UInt8](draft.leafSalt!)
 
             let choiceHash = Data(Digest.blake2b(Array(choice.utf8)))

@@ -10,6 +10,11 @@ enum HashChain {
         Data(Digest.blake2b(canonical))
     }
 
+    /// As above, for a canonical text already written as UTF-8.
+    static func contentHash(_ canonical: [UInt8]) -> Data {
+        Data(Digest.blake2b(canonical))
+    }
+
     /// BLAKE2b(prev ‖ seq as 8 bytes big-endian ‖ content hash).
     static func entryHash(prev: Data, seq: Int64, content: Data) -> Data {
         var input = [UInt8]()

@@ -75,19 +75,37 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     private func f(_ v: Bool?) -> String { v.map { $0 ? "1" : "0" } ?? "\u{0}" }
     private func f(_ d: Data?) -> String { d.map { $0.base64EncodedString() } ?? "\u{0}" }
 
-    /// What anonymisation keeps, canonically (format 2).
-    var choiceContent: String {
-        [
-            "choice-v2", String(recordedAt), f(expiresAt), f(policyVersion), f(method),
-            f(source), f(purposes), f(services), f(gpc), f(gpcConflict),
-            f(textsHash),
-        ].joined(separator: "\u{1F}")
+    /// What anonymisation keeps, canonically (format 2), as UTF-8: the fields below joined by US
+    /// (0x1F), a missing one written as NUL (0x00), booleans as `1`/`0`, numbers in decimal, the
+    /// texts hash in base64. Written into one buffer: it is hashed on every consent and every check.
+    var choiceContent: [UInt8] {
+        var text = CanonicalText("choice-v2", capacity: 128 + (policyVersion?.utf8.count ?? 0) + (method?.utf8.count ?? 0)
+                                 + (source?.utf8.count ?? 0) + (purposes?.utf8.count ?? 0) + (services?.utf8.count ?? 0))
+        text.add(recordedAt)
+        text.add(expiresAt)
+        text.add(policyVersion)
+        text.add(method)
+        text.add(source)
+        text.add(purposes)
+        text.add(services)
+        text.add(gpc)
+        text.add(gpcConflict)
+        text.add(textsHash)
+        return text.bytes
     }
 
-    /// What anonymisation removes, canonically (format 2).
-    var personalContent: String {
-        ["personal-v2", f(consentID), f(pageURL), f(language), f(ipPrefix), f(userAgent), f(reason)]
-            .joined(separator: "\u{1F}")
+    /// What anonymisation removes, canonically (format 2), as UTF-8 (written as ``choiceContent``).
+    var personalContent: [UInt8] {
+        var text = CanonicalText("personal-v2", capacity: 24 + (consentID?.utf8.count ?? 0) + (pageURL?.utf8.count ?? 0)
+                                 + (language?.utf8.count ?? 0) + (ipPrefix?.utf8.count ?? 0) + (userAgent?.utf8.count ?? 0)
+                                 + (reason?.utf8.count ?? 0))
+        text.add(consentID)
+        text.add(pageURL)
+        text.add(language)
+        text.add(ipPrefix)
+        text.add(userAgent)
+        text.add(reason)
+        return text.bytes
     }
 
     /// The personal columns, all NULL once an entry is anonymised or deleted.
@@ -374,5 +392,36 @@ extension LedgerEntry {
         personalHash = try row.decode(forColumn: CodingKeys.personalHash.rawValue)
         leaf = try row.decode(forColumn: CodingKeys.leaf.rawValue)
         leafSalt = try row.decode(forColumn: CodingKeys.leafSalt.rawValue)
+    }
+}
+
+/// A canonical text of the ledger's format 2 being written: a tag, then each field after a US
+/// (0x1F); a missing field is NUL (0x00).
+private struct CanonicalText {
+    var bytes: [UInt8] = []
+
+    init(_ tag: String, capacity: Int) {
+        bytes.reserveCapacity(capacity)
+        bytes.append(contentsOf: tag.utf8)
+    }
+
+    mutating func add(_ value: String?) {
+        bytes.append(0x1F)
+        if let value { bytes.append(contentsOf: value.utf8) } else { bytes.append(0) }
+    }
+
+    mutating func add(_ value: Int64?) {
+        bytes.append(0x1F)
+        if let value { bytes.append(contentsOf: String(value).utf8) } else { bytes.append(0) }
+    }
+
+    mutating func add(_ value: Bool?) {
+        bytes.append(0x1F)
+        bytes.append(value.map { $0 ? UInt8(ascii: "1") : UInt8(ascii: "0") } ?? 0)
+    }
+
+    mutating func add(_ value: Data?) {
+        bytes.append(0x1F)
+        if let value { Base64.append(value, to: &bytes) } else { bytes.append(0) }
     }
 }

@@ -33,21 +33,21 @@ extension LedgerEntry {
 
     private static let leafHeaderBytes: [UInt8] = Array(leafHeader.utf8)
 
-    var choiceDigest: String { Base64.encode(Checksum.sha256(utf8: choiceContent)) }
+    var choiceDigest: String { Base64.encode(Checksum.sha256(choiceContent)) }
 
     func personalDigest(salt: [UInt8]) -> String { Self.saltedDigest(personalContent, salt: salt) }
 
-    /// The leaf's choice and personal lines from the canonical texts at hand and the salt:
-    /// base64(SHA-256(UTF-8 of the choice text)), base64(SHA-256(salt ‖ UTF-8 of the personal text)).
-    static func leafDigests(choice: String, personal: String, salt: Data) -> (choice: String, personal: String) {
-        (Base64.encode(Checksum.sha256(utf8: choice)), saltedDigest(personal, salt: salt))
+    /// The leaf's choice and personal lines from the canonical texts at hand (UTF-8) and the salt:
+    /// base64(SHA-256(choice text)), base64(SHA-256(salt ‖ personal text)).
+    static func leafDigests(choice: [UInt8], personal: [UInt8], salt: Data) -> (choice: String, personal: String) {
+        (Base64.encode(Checksum.sha256(choice)), saltedDigest(personal, salt: salt))
     }
 
-    private static func saltedDigest<Salt: Collection<UInt8>>(_ personal: String, salt: Salt) -> String {
+    private static func saltedDigest<Salt: Collection<UInt8>>(_ personal: [UInt8], salt: Salt) -> String {
         var salted = [UInt8]()
-        salted.reserveCapacity(salt.count + personal.utf8.count)
+        salted.reserveCapacity(salt.count + personal.count)
         salted.append(contentsOf: salt)
-        salted.append(contentsOf: personal.utf8)
+        salted.append(contentsOf: personal)
         return Base64.encode(Checksum.sha256(salted))
     }
 
