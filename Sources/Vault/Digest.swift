@@ -1,4 +1,5 @@
 import CSodium
+import Foundation
 
 /// Unkeyed BLAKE2b-256, for the hash chains of the consent ledger and the audit log.
 public enum Digest {
@@ -10,6 +11,18 @@ public enum Digest {
             _ = crypto_generichash(out.baseAddress!, byteCount, input, UInt64(input.count), nil, 0)
             count = byteCount
         }
+    }
+
+    /// BLAKE2b-256 of `input`, written straight into a `Data` (one allocation, where `Data(blake2b(…))`
+    /// makes two): the hash chains store their hashes as `Data`.
+    public static func blake2bData(_ input: [UInt8]) -> Data {
+        _ = Sodium.ready
+        var out = Data(count: byteCount)
+        out.withUnsafeMutableBytes { buffer in
+            _ = crypto_generichash(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), byteCount,
+                                   input, UInt64(input.count), nil, 0)
+        }
+        return out
     }
 
     /// BLAKE2b-256 of the UTF-8 of `text`, read where the string keeps it (no copy for a native string).

@@ -19,6 +19,12 @@ struct HashVariantsTests {
         }
     }
 
+    @Test("BLAKE2b into a Data: the bytes of BLAKE2b into an array", arguments: [0, 1, 64, 300])
+    func blake2bData(count: Int) {
+        let input = Self.randomBytes(count)
+        #expect(Digest.blake2bData(input) == Data(Digest.blake2b(input)))
+    }
+
     @Test("hashing a string's UTF-8 in place: as hashing a copy of it",
           arguments: ["", "a", "ledger-v2\u{1F}\u{0}x", "Grüße aus Leinefelde-Worbis 🏘️", String(repeating: "é", count: 500)])
     func strings(text: String) {

@@ -12,7 +12,7 @@ enum HashChain {
 
     /// As above, for a canonical text already written as UTF-8.
     static func contentHash(_ canonical: [UInt8]) -> Data {
-        Data(Digest.blake2b(canonical))
+        Digest.blake2bData(canonical)
     }
 
     /// BLAKE2b(prev ‖ seq as 8 bytes big-endian ‖ content hash).
@@ -22,7 +22,7 @@ enum HashChain {
         input.append(contentsOf: prev)
         withUnsafeBytes(of: seq.bigEndian) { input.append(contentsOf: $0) }
         input.append(contentsOf: content)
-        return Data(Digest.blake2b(input))
+        return Digest.blake2bData(input)
     }
 }
 

@@ -128,7 +128,7 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
         Base64.append(choice, to: &input)
         input.append(0x1F)
         Base64.append(personal, to: &input)
-        return Data(Digest.blake2b(input))
+        return Digest.blake2bData(input)
     }
 
     private static let contentV2Header: [UInt8] = Array("ledger-v2\u{1F}".utf8)
