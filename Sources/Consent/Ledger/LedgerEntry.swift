@@ -206,20 +206,30 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     /// Choices are stored as canonical JSON: keys sorted, booleans only.
     /// Built on UTF-8 bytes (Foundation's `replacingOccurrences` cost 4.5 % of a consent request).
     static func encodeChoices(_ choices: [String: Bool]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(16 + choices.count * 24)
-        for (i, (key, value)) in choices.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            for byte in key.utf8 {
-                // Only `\` and `"` are escaped (purpose and service ids are plain words).
-                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
-                out.append(byte)
-            }
-            out.append(contentsOf: value ? #"":true"#.utf8 : #"":false"#.utf8)
+        let sorted = choices.sorted(by: { $0.key < $1.key })
+        // The exact length first, so that the text is written straight into the string's storage.
+        var length = 2 + max(0, sorted.count - 1)
+        for (key, value) in sorted {
+            length += 1 + (value ? 6 : 7)
+            for byte in key.utf8 { length += byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") ? 2 : 1 }
         }
-        out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: length) { out in
+            var i = 0
+            func put(_ byte: UInt8) { out[i] = byte; i += 1 }
+            put(UInt8(ascii: "{"))
+            for (n, (key, value)) in sorted.enumerated() {
+                if n > 0 { put(UInt8(ascii: ",")) }
+                put(UInt8(ascii: "\""))
+                for byte in key.utf8 {
+                    // Only `\` and `"` are escaped (purpose and service ids are plain words).
+                    if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { put(UInt8(ascii: "\\")) }
+                    put(byte)
+                }
+                for byte in value ? #"":true"#.utf8 : #"":false"#.utf8 { put(byte) }
+            }
+            put(UInt8(ascii: "}"))
+            return i
+        }
     }
 
     static func decodeChoices(_ text: String?) -> [String: Bool] {
