@@ -29,18 +29,4 @@ public enum Checksum {
             count = byteCount
         }
     }
-
-    /// SHA-256 of the UTF-8 of `text`, read where the string keeps it (no copy for a native string).
-    public static func sha256(utf8 text: String) -> [UInt8] {
-        text.utf8.withContiguousStorageIfAvailable { sha256(bytes: $0) } ?? sha256(Array(text.utf8))
-    }
-
-    static func sha256(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        guard let base = input.baseAddress else { return sha256([UInt8]()) }
-        _ = Sodium.ready
-        return [UInt8](unsafeUninitializedCapacity: byteCount) { out, count in
-            _ = crypto_hash_sha256(out.baseAddress!, base, UInt64(input.count))
-            count = byteCount
-        }
-    }
 }
