@@ -101,7 +101,7 @@ extension PolicyTextArchive {
     static func checked(_ row: KeptTextsRecord) throws -> PolicyTexts {
         let bytes = Data(row.document.utf8)
         let hashHex = Digest.hex([UInt8](row.textsHash))
-        guard Data(Digest.blake2b([UInt8](bytes))) == row.textsHash else {
+        guard Digest.blake2bData([UInt8](bytes)) == row.textsHash else {
             throw PolicyTextsError.corrupt(textsHash: hashHex, problem: "its document does not hash to its address")
         }
         let texts: PolicyTexts

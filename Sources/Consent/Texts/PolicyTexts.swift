@@ -113,7 +113,7 @@ public struct TextsSnapshot: Sendable {
         self.texts = texts
         let bytes = texts.canonical.bytes
         document = Data(bytes)
-        hash = Data(Digest.blake2b(bytes))
+        hash = Digest.blake2bData(bytes)
     }
 
     /// The hash as the receipt and `consent show` print it (lower-case hex).
