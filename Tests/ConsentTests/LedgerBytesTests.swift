@@ -33,7 +33,7 @@ struct LedgerBytesTests {
             leaf: nil, leafSalt: Data(generator.bytes(LedgerEntry.saltByteCount)))
     }
 
-    @Test("content hashes, leaf digests, leaf text, chain hash and Merkle leaf hash of 400 random entries")
+    @Test("canonical texts (formats 1 and 2), content hashes, leaf digests, leaf text, chain hash and Merkle leaf hash of 400 random entries")
     func randomEntries() {
         var generator = SeededRandom(seed: "ledger bytes")
         for _ in 0..<400 {
@@ -51,6 +51,11 @@ struct LedgerBytesTests {
                             f(d.reason)].joined(separator: "\u{1F}")
             #expect(draft.choiceContent == Array(choice.utf8))
             #expect(draft.personalContent == Array(personal.utf8))
+            let formatOne = ["ledger-v1", f(d.consentID), String(d.recordedAt), f(d.expiresAt), f(d.policyVersion),
+                             f(d.method), f(d.source), f(d.purposes), f(d.services), f(d.pageURL), f(d.language),
+                             f(d.ipPrefix), f(d.userAgent), f(d.gpc), f(d.gpcConflict), f(d.reason),
+                             f(d.textsHash)].joined(separator: "\u{1F}")
+            #expect(draft.canonicalContent == Array(formatOne.utf8))
             let salt = [UInt8](draft.leafSalt!)
 
             let choiceHash = Data(Digest.blake2b(Array(choice.utf8)))

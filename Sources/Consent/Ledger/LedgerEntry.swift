@@ -58,22 +58,29 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
         case leaf, leafSalt = "leaf_salt"
     }
 
-    /// The canonical text the content hash is taken over. Field order and separators are part of
-    /// the ledger format: never change them, add a format instead.
-    var canonicalContent: String {
-        [
-            "ledger-v1", f(consentID), String(recordedAt), f(expiresAt),
-            f(policyVersion), f(method), f(source), f(purposes), f(services), f(pageURL), f(language),
-            f(ipPrefix), f(userAgent), f(gpc), f(gpcConflict), f(reason),
-            f(textsHash),
-        ].joined(separator: "\u{1F}")
+    /// The canonical text the content hash is taken over (format 1, kept to verify older entries),
+    /// as UTF-8, written as ``choiceContent``. Field order and separators are part of the ledger
+    /// format: never change them, add a format instead.
+    var canonicalContent: [UInt8] {
+        var text = CanonicalText("ledger-v1", capacity: 256 + (userAgent?.utf8.count ?? 0) + (pageURL?.utf8.count ?? 0))
+        text.add(consentID)
+        text.add(recordedAt)
+        text.add(expiresAt)
+        text.add(policyVersion)
+        text.add(method)
+        text.add(source)
+        text.add(purposes)
+        text.add(services)
+        text.add(pageURL)
+        text.add(language)
+        text.add(ipPrefix)
+        text.add(userAgent)
+        text.add(gpc)
+        text.add(gpcConflict)
+        text.add(reason)
+        text.add(textsHash)
+        return text.bytes
     }
-
-    /// A field of the canonical text: its value, or NUL for none.
-    private func f(_ s: String?) -> String { s ?? "\u{0}" }
-    private func f(_ n: Int64?) -> String { n.map(String.init) ?? "\u{0}" }
-    private func f(_ v: Bool?) -> String { v.map { $0 ? "1" : "0" } ?? "\u{0}" }
-    private func f(_ d: Data?) -> String { d.map { $0.base64EncodedString() } ?? "\u{0}" }
 
     /// What anonymisation keeps, canonically (format 2), as UTF-8: the fields below joined by US
     /// (0x1F), a missing one written as NUL (0x00), booleans as `1`/`0`, numbers in decimal, the
@@ -405,8 +412,8 @@ extension LedgerEntry {
     }
 }
 
-/// A canonical text of the ledger's format 2 being written: a tag, then each field after a US
-/// (0x1F); a missing field is NUL (0x00).
+/// A canonical text of the ledger (formats 1 and 2) being written: a tag, then each field after a
+/// US (0x1F); a missing field is NUL (0x00), a boolean `1` or `0`, a number in decimal, bytes in base64.
 private struct CanonicalText {
     var bytes: [UInt8] = []
 
