@@ -13,8 +13,8 @@ public enum Digest {
         }
     }
 
-    /// BLAKE2b-256 of `input`, written straight into a `Data` (one allocation, where `Data(blake2b(…))`
-    /// makes two): the hash chains store their hashes as `Data`.
+    /// BLAKE2b-256 of `input`, written straight into a `Data` (its storage only, where
+    /// `Data(blake2b(…))` also makes the array): the hash chains store their hashes as `Data`.
     public static func blake2bData(_ input: [UInt8]) -> Data {
         _ = Sodium.ready
         var out = Data(count: byteCount)

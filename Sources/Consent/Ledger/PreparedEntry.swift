@@ -19,8 +19,9 @@ struct PreparedEntry: Sendable {
         let personalHash = HashChain.contentHash(personal)
         entry.personalHash = personalHash
         entry.contentHash = LedgerEntry.contentHashV2(choice: HashChain.contentHash(choice), personal: personalHash)
-        if entry.leafSalt == nil { entry.leafSalt = Data() }
-        (choiceDigest, personalDigest) = LedgerEntry.leafDigests(choice: choice, personal: personal, salt: entry.leafSalt ?? Data())
+        let salt = entry.leafSalt ?? Data()
+        entry.leafSalt = salt
+        (choiceDigest, personalDigest) = LedgerEntry.leafDigests(choice: choice, personal: personal, salt: salt)
         self.entry = entry
     }
 }
