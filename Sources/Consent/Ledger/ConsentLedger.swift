@@ -19,6 +19,8 @@ public struct ConsentLedger: Sendable {
     /// zone), and the texts (with their canonical document and hash) in each language.
     let expiry: ConsentExpiry
     let textSnapshots: [String: TextsSnapshot]
+    /// The policy as the consent rules read it (ids, required, services), also worked out once.
+    let rules: ConsentRules.Catalogue
 
     public init(store: PrivacyDatabase, policy: Policy, clock: any WallClock, random: any RandomSource = SystemRandom(),
                 writer: GroupCommitter? = nil) {
@@ -28,6 +30,7 @@ public struct ConsentLedger: Sendable {
         self.random = random
         self.writer = writer
         self.expiry = ConsentExpiry(calendar: policy.calendar, days: policy.consent.validDays)
+        self.rules = ConsentRules.Catalogue(policy)
         var snapshots: [String: TextsSnapshot] = [:]
         for language in policy.textLanguages { snapshots[language] = TextsSnapshot(policy.texts(language: language)) }
         self.textSnapshots = snapshots
@@ -41,15 +44,16 @@ public struct ConsentLedger: Sendable {
     /// Returns once the entry is durable.
     public func record(_ choice: ConsentChoice, provenance: Provenance, source: EntrySource = .web,
                        reason: String? = nil) async throws -> ConsentState {
-        let completed = try ConsentRules.complete(choice, policy: policy)
+        let completed = try ConsentRules.complete(choice, rules)
         let id = choice.consentID ?? ids.next(now: clock.now(), random: random)
         let entry = draft(id: id, method: choice.method, purposes: completed.purposes, services: completed.services,
                           provenance: provenance, source: source, reason: reason,
                           pageURL: choice.pageURL, language: choice.language)
         let texts = snapshot(language: choice.language)
+        // The draft moves into the prepared entry; the write captures only that (no second copy).
         let prepared = PreparedEntry(entry)
         let stored = try await commit { db, carry in
-            try PolicyTextArchive.keep(texts, at: entry.recordedAt, db, carry: carry)
+            try PolicyTextArchive.keep(texts, at: prepared.entry.recordedAt, db, carry: carry)
             return try Self.append(prepared, db, carry: carry)
         }
         return state(of: stored, purposes: completed.purposes, services: completed.services)
@@ -115,7 +119,7 @@ public struct ConsentLedger: Sendable {
     }
 
     private func grantsOptional(purposes: [String: Bool], services: [String: Bool]) -> Bool {
-        policy.consent.purposes.contains { !$0.required && purposes[$0.id] == true } || services.values.contains(true)
+        rules.grantsOptional(purposes: purposes, services: services)
     }
 
     /// Appends `entry` after the current head, inside the caller's transaction. Reading the head in the

@@ -16,21 +16,50 @@ enum ConsentRules {
     static let maxURLLength = 2048
     static let maxLanguageLength = 35
 
+    /// What the rules read of a policy: its version, and per purpose its id, whether it is
+    /// required and its services' ids. Worked out once per ledger: copying a whole ``Purpose``
+    /// (titles, descriptions, legal basis, disclosure) for every purpose a request looks at was
+    /// about half of the rules' time (issue 16).
+    struct Catalogue: Sendable {
+        struct Entry: Sendable {
+            let id: String
+            let required: Bool
+            let services: [String]
+        }
+        let version: String
+        let purposes: [Entry]
+
+        init(_ policy: Policy) {
+            version = policy.version
+            purposes = policy.consent.purposes.map { Entry(id: $0.id, required: $0.required, services: $0.services.map(\.id)) }
+        }
+
+        /// Whether `purposes` or `services` grant anything that is not required.
+        func grantsOptional(purposes chosen: [String: Bool], services: [String: Bool]) -> Bool {
+            purposes.contains { !$0.required && chosen[$0.id] == true } || services.values.contains(true)
+        }
+    }
+
     static func complete(_ choice: ConsentChoice, policy: Policy) throws(ConsentError) -> Completed {
+        try complete(choice, Catalogue(policy))
+    }
+
+    static func complete(_ choice: ConsentChoice, _ catalogue: Catalogue) throws(ConsentError) -> Completed {
         var problems: [String: String] = [:]
-        if choice.policyVersion != policy.version {
-            problems["policy_version"] = "'\(choice.policyVersion)' is not the current policy version '\(policy.version)'; fetch /v1/config and ask again"
+        if choice.policyVersion != catalogue.version {
+            problems["policy_version"] = "'\(choice.policyVersion)' is not the current policy version '\(catalogue.version)'; fetch /v1/config and ask again"
         }
         // A policy has a handful of purposes and services: a linear look-up, no sets built per request.
-        let consent = policy.consent
-        for id in choice.purposes.keys where !consent.purposes.contains(where: { $0.id == id }) {
-            problems["purposes.\(id)"] = "unknown purpose; known: \(Set(consent.purposes.map(\.id)).sorted().joined(separator: ", "))"
+        let known = catalogue.purposes
+        for id in choice.purposes.keys where !known.contains(where: { $0.id == id }) {
+            problems["purposes.\(id)"] = "unknown purpose; known: \(Set(known.map(\.id)).sorted().joined(separator: ", "))"
         }
-        for id in choice.services.keys where !consent.purposes.contains(where: { $0.services.contains { $0.id == id } }) {
-            problems["services.\(id)"] = "unknown service; known: \(Set(consent.allServices.map(\.service.id)).sorted().joined(separator: ", "))"
+        for id in choice.services.keys where !known.contains(where: { $0.services.contains(id) }) {
+            problems["services.\(id)"] = "unknown service; known: \(Set(known.flatMap(\.services)).sorted().joined(separator: ", "))"
         }
         var purposes: [String: Bool] = [:]
-        for purpose in policy.consent.purposes {
+        purposes.reserveCapacity(known.count)
+        for purpose in known {
             let sent = choice.purposes[purpose.id]
             if purpose.required {
                 if sent == false { problems["purposes.\(purpose.id)"] = "is required and cannot be refused" }
@@ -49,17 +78,17 @@ enum ConsentRules {
             }
         }
         var services: [String: Bool] = [:]
-        for purpose in consent.purposes {
+        for purpose in known {
             for service in purpose.services {
-                let sent = choice.services[service.id]
+                let sent = choice.services[service]
                 let granted = sent ?? purposes[purpose.id] ?? false
                 if choice.method == .acceptAll, sent == false {
-                    problems["services.\(service.id)"] = "cannot be false with method accept_all"
+                    problems["services.\(service)"] = "cannot be false with method accept_all"
                 }
                 if choice.method == .rejectAll || choice.method == .withdraw, sent == true {
-                    problems["services.\(service.id)"] = "cannot be true with method \(choice.method.rawValue)"
+                    problems["services.\(service)"] = "cannot be true with method \(choice.method.rawValue)"
                 }
-                services[service.id] = granted
+                services[service] = granted
             }
         }
         if let url = choice.pageURL {
