@@ -9,6 +9,7 @@ struct HandWrittenJSONTests {
     static let texts = [
         "Erika Mustermann", "", "a\"b\\c/d", "Zeile 1\nZeile 2\r\n\tEnde", "Grüße 😀 مرحبا 中文 e\u{301}",
         "\u{1}\u{8}\u{c}\u{1f}\u{7f}", "https://www.example.org/a/b?x=1&y=<2>", "\u{2028}\u{2029}",
+        "\"", "\\", "\\\"\"\\", "\"start", "end\\", "ä\"ö\\ü",
     ]
 
     @Test("the sealed contact payload", arguments: texts)

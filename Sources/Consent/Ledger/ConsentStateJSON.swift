@@ -56,15 +56,25 @@ package struct APIJSONWriter {
     package mutating func bool(_ value: Bool) { out.append(contentsOf: value ? "true".utf8 : "false".utf8) }
 
     /// `"` and `\` escaped, `/` and non-ASCII as they are; a control character is left to the encoder.
+    /// Runs between escapes are copied whole (a byte at a time was a third of the consent's answer).
     package mutating func string(_ text: String) -> Bool {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            if byte < 0x20 { return false }
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
-            out.append(byte)
+        var text = text
+        return text.withUTF8 { bytes in
+            out.append(UInt8(ascii: "\""))
+            var run = 0
+            for i in 0..<bytes.count {
+                let byte = bytes[i]
+                if byte < 0x20 { return false }
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                    out.append(UInt8(ascii: "\\"))
+                    run = i
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+            out.append(UInt8(ascii: "\""))
+            return true
         }
-        out.append(UInt8(ascii: "\""))
-        return true
     }
 
     /// An object of texts; its keys must be plain ids or dotted paths of them (a–z, 0–9, `_`, `-`, `.`);
@@ -86,12 +96,12 @@ package struct APIJSONWriter {
         }
         guard plain else { return false }
         out.append(UInt8(ascii: "{"))
-        for (i, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+        for (i, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: key.utf8)
+            out.append(contentsOf: member.key.utf8)
             out.append(contentsOf: #"":"#.utf8)
-            guard value(&self, members[key]!) else { return false }
+            guard value(&self, member.value) else { return false }
         }
         out.append(UInt8(ascii: "}"))
         return true

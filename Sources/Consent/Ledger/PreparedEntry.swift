@@ -11,7 +11,7 @@ struct PreparedEntry: Sendable {
     let choiceDigest: String
     let personalDigest: String
 
-    init(_ draft: LedgerEntry) {
+    init(_ draft: consuming LedgerEntry) {
         var entry = draft
         // Each canonical text is built once and used for both the chain's hash and the leaf's digest.
         let choice = entry.choiceContent
