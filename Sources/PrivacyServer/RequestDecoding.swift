@@ -7,9 +7,9 @@ import Hummingbird
 /// One pass: ``StrictJSON`` parses and checks, ``StrictJSONDecoder`` hands the value to the type.
 enum RequestDecoding {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: PrivacyRequestContext) async throws -> T {
-        try checkContentType(request.headers[.contentType])
+        try checkContentType(request.headers.value(of: .contentType))
         let limit = ServerConfiguration.maxBodyBytesLimit
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+        if let length = request.headers.value(of: .contentLength).flatMap({ Int($0) }), length > limit {
             throw tooLarge(limit)
         }
         var request = request

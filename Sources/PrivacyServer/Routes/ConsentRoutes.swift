@@ -91,9 +91,9 @@ struct ConsentRoutes {
     }
 
     private func provenance(_ request: Request, _ context: PrivacyRequestContext) -> Provenance {
-        let agent = request.headers[.userAgent].map(Self.cleanUserAgent)
+        let agent = request.headers.value(of: .userAgent).map(Self.cleanUserAgent)
         return Provenance(ipPrefix: clientAddress.prefix(request, context), userAgent: agent,
-                          globalPrivacyControl: request.headers[Self.secGPC]?.trimmingCharacters(in: .whitespaces) == "1")
+                          globalPrivacyControl: request.headers.value(of: Self.secGPC)?.trimmingCharacters(in: .whitespaces) == "1")
     }
 
     /// The Global Privacy Control header (a name built once, not per request).
