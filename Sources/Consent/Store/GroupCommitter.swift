@@ -88,7 +88,8 @@ public final class GroupCommitter: Sendable {
             let pending = Pending(
                 apply: { db, carry in slot.value = try write(db, carry) },
                 finish: { error in
-                    if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: slot.value!) }
+                    // The value moves out of the slot (finish runs once): no copy of a ledger entry.
+                    if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: slot.value.take()!) }
                 })
             let startDrain = queue.withLock { queue in
                 queue.pending.append(pending)
