@@ -96,4 +96,25 @@ struct StatementBinderTests {
             #expect(try String.fetchAll(db, sql: "SELECT idx || ':' || quote(hash) FROM merkle_hashes ORDER BY idx") == ["7:X'01'", "8:X'03'"])
         }
     }
+
+    @Test("a byte array binds the blob a Data of the same bytes binds, empty included")
+    func bytesAsData() async throws {
+        let box = try Sandbox()
+        var g = SeededRandom(seed: "blob bytes")
+        let blobs: [[UInt8]] = [[], [0], [0, 0, 0], Array(repeating: 0xFF, count: 32)]
+            + (0..<50).map { _ in (0..<Int.random(in: 1...64, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) } }
+        try await box.store.pool.write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
+            for (i, blob) in blobs.enumerated() {
+                try insert.execute { bind in bind(1); bind(Int64(2 * i)); bind(Data(blob)) }
+                try insert.execute { bind in bind(1); bind(Int64(2 * i + 1)); bind(BlobBytes(blob)) }
+            }
+            let stored = try String.fetchAll(db, sql: "SELECT typeof(hash) || ':' || quote(hash) FROM merkle_hashes WHERE tree = 1 ORDER BY idx")
+            #expect(stored.count == 2 * blobs.count)
+            for i in blobs.indices {
+                #expect(stored[2 * i + 1] == stored[2 * i], "blob \(i): \(blobs[i])")
+            }
+            #expect(stored[1] == "blob:X''")
+        }
+    }
 }

@@ -45,7 +45,7 @@ public enum TreeHashes {
         let insert = try db.cachedStatement(sql: "INSERT INTO merkle_hashes (tree, idx, hash) VALUES (?, ?, ?)")
         var at = first
         for h in hashes {
-            try insert.execute { bind in bind(tree.rawValue); bind(at); bind(Data(h)) }
+            try insert.execute { bind in bind(tree.rawValue); bind(at); bind(BlobBytes(h)) }
             at += 1
         }
     }
