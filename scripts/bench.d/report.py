@@ -206,19 +206,25 @@ def build(folder):
         if n == max(sizes) and n >= 1_000_000 and one:
             target, ok = "vs 1 row < 50 ms", m[0] - one[0] < 0.050
         t.add(f"export --email among {fmt_n(n)}", f"{ms(m[0])} ± {ms(m[1])} (min {ms(m[2])})", "; ".join(parts), target, ok)
-    # The growth: medians of per-run CPU time with the sizes interleaved (export_cpu.py), so that a
-    # drift of the host between one size's runs and the next's does not read as growth. Runs of
-    # the script before it existed fall back to hyperfine's mean CPU per size.
+    # The growth: per-run CPU time with the sizes interleaved (export_cpu.py), so that a drift of
+    # the host between one size's runs and the next's does not read as growth, judged on each
+    # size's fastest run. The work is the same in every run of a size; what the host adds (other
+    # guests, a cold cache, the Argon2id unwrap's 64 MiB) only ever adds time, up to 35 ms here, so
+    # the fastest run is the closest to the export's own cost, and a real growth (a scan of 10^6
+    # rows costs seconds) is in every run, the fastest included. Medians are shown beside it.
+    # Runs of the script before it existed fall back to hyperfine's mean CPU per size.
     interleaved = load(folder, "export-cpu.json")
     if interleaved and len(interleaved["sizes"]) >= 2:
+        fastest = {int(n): min(v["cpu_s"]) for n, v in interleaved["sizes"].items()}
         med = {int(n): v["median_s"] for n, v in interleaved["sizes"].items()}
-        lo, hi = min(med), max(med)
-        diff = med[hi] - med[lo]
+        lo, hi = min(fastest), max(fastest)
+        diff = fastest[hi] - fastest[lo]
         spread = max(max(v["cpu_s"]) - min(v["cpu_s"]) for v in interleaved["sizes"].values())
         t.add(f"export growth {fmt_n(lo)} → {fmt_n(hi)} (CPU time)", f"{diff * 1000:+.1f} ms",
-              f"medians of {interleaved['rounds']} runs per size, sizes interleaved ({ms(med[lo])} → {ms(med[hi])}; "
-              f"runs of one size spread up to {ms(spread)}); log n: ×{math.log(hi) / math.log(lo):.2f} of the lookup, "
-              f"linear: ×{hi / lo:.0f}", "flat (< +10 ms)", diff < 0.010)
+              f"fastest of {interleaved['rounds']} runs per size, sizes interleaved ({ms(fastest[lo])} → {ms(fastest[hi])}; "
+              f"medians {ms(med[lo])} → {ms(med[hi])}, {(med[hi] - med[lo]) * 1000:+.1f} ms; runs of one size spread up to "
+              f"{ms(spread)}); log n: ×{math.log(hi) / math.log(lo):.2f} of the lookup, linear: ×{hi / lo:.0f}",
+              "flat (< +10 ms)", diff < 0.010)
     elif len(sizes) >= 2:
         lo, hi = sizes[0], sizes[-1]
         diff = cpu[hi] - cpu[lo]
