@@ -40,10 +40,6 @@ enum ConsentRules {
         }
     }
 
-    static func complete(_ choice: ConsentChoice, policy: Policy) throws(ConsentError) -> Completed {
-        try complete(choice, Catalogue(policy))
-    }
-
     static func complete(_ choice: ConsentChoice, _ catalogue: Catalogue) throws(ConsentError) -> Completed {
         var problems: [String: String] = [:]
         if choice.policyVersion != catalogue.version {
