@@ -23,22 +23,9 @@ perf probe -l 2>/dev/null | grep -q 'probe_libc:malloc' || perf probe -q -x "$LI
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/privacy-allocs.XXXXXX")
 SERVER_PID=""
 trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export PRIVACY_PASSPHRASE=bench PRIVACY_POLICY="$POLICY" PRIVACY_KEY_DIR="$WORK/keys"
-case "$KIND" in
-  base) "$ROOT/Benchmarks/baseline/.build/release/baseline-server" "$PORT" > /dev/null 2>&1 & ;;
-  durable) "$ROOT/Benchmarks/baseline/.build/release/durable-baseline-server" "$PORT" "$WORK/durable.sqlite" \
-             --time-ordered-ids > /dev/null 2>&1 & ;;
-  engine) BIN=${BIN:-$ROOT/.build/release/privacyctl}
-    "$BIN" init --database "$WORK/db.sqlite" --key-dir "$WORK/keys" --policy "$POLICY" > /dev/null 2>&1
-    PRIVACY_NOW="2024-06-01T12:00:00+02:00" "$BIN" serve --database "$WORK/db.sqlite" --key-dir "$WORK/keys" \
-      --policy "$POLICY" --port "$PORT" --no-rate-limit --purge-interval off --log-level warning > /dev/null 2>&1 & ;;
-  *) echo "usage: allocs.sh [engine|durable|base] [--where]" >&2; exit 2 ;;
-esac
-SERVER_PID=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" > /dev/null 2>&1 && break; sleep 0.1; done
-VERSION=$(curl -fsS "http://127.0.0.1:$PORT/v1/config" 2>/dev/null \
-  | python3 -c 'import json, sys; print(json.load(sys.stdin)["policy_version"])' 2>/dev/null || echo 2024-03-01)
+# shellcheck source=one_server.sh
+source "$ROOT/scripts/bench.d/one_server.sh"
+start_server "$KIND" "usage: allocs.sh [engine|durable|base] [--where]"
 BENCH_MODE=consents BENCH_POLICY_VERSION="$VERSION" BENCH_OUT="$WORK/wrk.json" \
   wrk -t2 -c64 -d7s --timeout 10s -s "$ROOT/scripts/bench.d/load.lua" "http://127.0.0.1:$PORT" > "$WORK/wrk.txt" &
 WRK=$!
