@@ -95,7 +95,8 @@ public struct ConsentLedger: Sendable {
         let expires = expiry.expiry(after: now)
         // A refusal needs no proof (Art. 7(1) is about consent): by default it is kept without the
         // IP prefix and user agent (Art. 5(1)(c)).
-        let minimise = policy.consent.minimiseRefusals && !rules.grantsOptional(purposes: purposes, services: services)
+        let grantsOptional = rules.grantsOptional(purposes: purposes, services: services)
+        let minimise = policy.consent.minimiseRefusals && !grantsOptional
         return LedgerEntry(
             seq: 0, consentID: id.rawValue, recordedAt: Timestamp.millis(now), expiresAt: Timestamp.millis(expires),
             policyVersion: policy.version, method: method.rawValue, source: source.rawValue,
@@ -105,7 +106,7 @@ public struct ConsentLedger: Sendable {
             gpc: provenance.globalPrivacyControl,
             // GPC asks not to share or sell; any optional purpose or service granted against it
             // (accept_all, or a selection) is recorded as asked, and flagged.
-            gpcConflict: provenance.globalPrivacyControl && rules.grantsOptional(purposes: purposes, services: services),
+            gpcConflict: provenance.globalPrivacyControl && grantsOptional,
             reason: reason, textsHash: snapshot(language: language).hash,
             contentHash: Data(), prevHash: Data(), entryHash: Data(), redaction: nil, redactedAt: nil, personalHash: nil,
             leaf: nil, leafSalt: Data(random.bytes(LedgerEntry.saltByteCount)))

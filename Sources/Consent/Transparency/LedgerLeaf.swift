@@ -53,8 +53,9 @@ extension LedgerEntry {
 
     /// Sets the leaf (and its salt) of a new entry.
     mutating func makeLeaf(salt: [UInt8]) {
-        leafSalt = Data(salt)
-        let digests = Self.leafDigests(choice: choiceContent, personal: personalContent, salt: Data(salt))
+        let salt = Data(salt)
+        leafSalt = salt
+        let digests = Self.leafDigests(choice: choiceContent, personal: personalContent, salt: salt)
         leaf = Data(Self.leafText(seq: seq, recordedAt: recordedAt, choice: digests.choice, personal: digests.personal))
     }
 
