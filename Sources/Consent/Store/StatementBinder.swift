@@ -29,6 +29,32 @@ struct StatementBinder {
         index += 1
     }
 
+    /// Binds a text as GRDB binds a `String` (its UTF-8 up to the first NUL, copied by SQLite:
+    /// `SQLITE_TRANSIENT`), straight from the string's storage. GRDB hands the `String` to
+    /// `sqlite3_bind_text` as a C string, which Swift makes with `utf8CString`: one array
+    /// allocated and copied per text column, a dozen per ledger row, on the writer's thread.
+    mutating func callAsFunction(_ value: String) {
+        var text = value
+        let code = text.withUTF8 { bytes in
+            let length = bytes.firstIndex(of: 0) ?? bytes.count
+            guard let start = bytes.baseAddress, length > 0 else {
+                // An empty text, not NULL (SQLite binds a null pointer as NULL).
+                return sqlite3_bind_text(statement, index, "", 0, BlobBytes.transient)
+            }
+            return start.withMemoryRebound(to: CChar.self, capacity: length) {
+                sqlite3_bind_text(statement, index, $0, CInt(length), BlobBytes.transient)
+            }
+        }
+        if code != SQLITE_OK && failure == SQLITE_OK { failure = code }
+        index += 1
+    }
+
+    /// A text, or NULL.
+    mutating func callAsFunction(_ value: String?) {
+        guard let value else { return callAsFunction(nil as Int64?) }
+        callAsFunction(value)
+    }
+
     fileprivate func check(_ statement: Statement) throws {
         let expected = sqlite3_bind_parameter_count(self.statement)
         guard failure == SQLITE_OK, index - 1 == expected else {
@@ -67,5 +93,5 @@ struct BlobBytes: StatementBinding {
     }
 
     /// SQLite's `SQLITE_TRANSIENT`: copy the bytes before the call returns.
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 }
