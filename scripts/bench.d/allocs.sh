@@ -29,7 +29,7 @@ perf probe -l 2>/dev/null | grep -q 'probe_libc:malloc' || perf probe -q -x "$LI
 CONCURRENCY=$(ldconfig -p | awk '/libswift_Concurrency.so / { print $NF; exit }')
 [ -n "$CONCURRENCY" ] || CONCURRENCY=$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/linux/libswift_Concurrency.so
 RUNTIME_EVENTS=""
-for f in swift_job_run swift_task_switch swift_continuation_throwingResume swift_continuation_resume; do
+for f in swift_job_run swift_task_switch swift_continuation_throwingResume; do
   if perf probe -l 2>/dev/null | grep -q "probe_libswift_Concurrency:$f " || perf probe -q -x "$CONCURRENCY" --add "$f" 2>/dev/null; then
     RUNTIME_EVENTS="$RUNTIME_EVENTS,probe_libswift_Concurrency:$f"
   fi
