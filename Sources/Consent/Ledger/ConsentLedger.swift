@@ -66,10 +66,7 @@ public struct ConsentLedger: Sendable {
     public func withdraw(_ id: ConsentID, provenance: Provenance, source: EntrySource,
                          reason: String? = nil, audit: AuditNote? = nil, language: String? = nil) async throws -> ConsentState {
         let language = language.flatMap { policy.consent.texts[$0] != nil ? $0 : nil }
-        var purposes: [String: Bool] = [:]
-        for p in policy.consent.purposes { purposes[p.id] = p.required }
-        var services: [String: Bool] = [:]
-        for (_, s) in policy.consent.allServices { services[s.id] = false }
+        let (purposes, services) = rules.withdrawal
         let entry = draft(id: id, method: .withdraw, purposes: purposes, services: services,
                           provenance: provenance, source: source, reason: reason, pageURL: nil, language: language)
         let texts = snapshot(language: language)

@@ -29,9 +29,19 @@ enum ConsentRules {
         let version: String
         let purposes: [Entry]
 
+        /// What a withdrawal records (Art. 7(3)): the required purposes granted, every other
+        /// purpose and every service refused.
+        let withdrawal: (purposes: [String: Bool], services: [String: Bool])
+
         init(_ policy: Policy) {
             version = policy.version
             purposes = policy.consent.purposes.map { Entry(id: $0.id, required: $0.required, services: $0.services.map(\.id)) }
+            var granted: [String: Bool] = [:], refused: [String: Bool] = [:]
+            for purpose in purposes {
+                granted[purpose.id] = purpose.required
+                for service in purpose.services { refused[service] = false }
+            }
+            withdrawal = (granted, refused)
         }
 
         /// Whether `purposes` or `services` grant anything that is not required.
